@@ -1,0 +1,47 @@
+# Sterk: `make run` to try it, `make test` to check it. Needs Python 3.11+ and make.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PYTEST_ARGS ?=
+
+.PHONY: run serve test test-postgres lint format migrate seed messages check clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+## run: set everything up (venv, packages, SQLite, demo data) and serve http://127.0.0.1:8000
+run: $(STAMP)
+	DEBUG=1 $(BIN)/python manage.py migrate --no-input
+	DEBUG=1 $(BIN)/python manage.py seed_demo
+	DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+## test: the whole suite (browser tests need /usr/bin/chromium; REQUIRE_BROWSER=1 makes that a must)
+test: $(STAMP)
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+## test-postgres: the suite on the local PostgreSQL
+test-postgres:
+	DATABASE_URL=postgres://postgres@127.0.0.1:5432/sterk $(MAKE) test
+
+## lint: ruff, Django's checks and missing migrations
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	DEBUG=1 $(BIN)/python manage.py check
+	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+## messages: extract and compile the Dutch translation (needs GNU gettext)
+messages: $(STAMP)
+	DEBUG=1 $(BIN)/python manage.py makemessages -l nl --no-obsolete --no-location -i '.venv/*' -i 'var/*'
+	DEBUG=1 $(BIN)/python manage.py compilemessages -l nl -i '.venv' -i 'var'
+
+clean:
+	rm -rf $(VENV) db.sqlite3 var

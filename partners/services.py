@@ -1,0 +1,159 @@
+"""Writes on partnerships, memberships and invitations."""
+
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django_scopes import scopes_disabled
+
+from partners.models import Invitation, Membership, Partnership, Role
+
+User = get_user_model()
+
+
+class InvitationUnusable(Exception):
+    """The invitation link cannot be used; `reason` is unknown, used, revoked or expired."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def invitation_create(
+    *, partnership: Partnership, email: str, role: str, invited_by
+) -> tuple[Invitation, str]:
+    """Invite a person by e-mail with a role; returns the invitation and its one-time link.
+
+    An address that is already a member is refused. A pending invitation for the same
+    address is revoked, so only the newest link works.
+    """
+    email = normalise_email(email)
+    if role not in Role.values:
+        raise ValidationError({"role": _("Choose an existing role.")})
+    if Membership.objects.filter(partnership=partnership, user__email__iexact=email).exists():
+        raise ValidationError(
+            {"email": _("%(email)s is already a member of this partnership.") % {"email": email}}
+        )
+    token = secrets.token_urlsafe(32)
+    now = timezone.now()
+    with transaction.atomic():
+        Invitation.objects.filter(
+            partnership=partnership, email__iexact=email, accepted_at=None, revoked_at=None
+        ).update(revoked_at=now)
+        invitation = Invitation.objects.create(
+            partnership=partnership,
+            email=email,
+            role=role,
+            token_hash=_token_hash(token),
+            invited_by=invited_by,
+            expires_at=now + settings.INVITATION_MAX_AGE,
+        )
+    link = settings.SITE_URL + reverse("invitation-accept", kwargs={"token": token})
+    _send_invitation_mail(invitation, link)
+    return invitation, link
+
+
+def _send_invitation_mail(invitation: Invitation, link: str) -> None:
+    # The invitee has no language preference yet: the programme's language is Dutch.
+    with translation.override(settings.LANGUAGE_CODE):
+        context = {"invitation": invitation, "link": link}
+        subject = _("Invitation to %(partnership)s in Sterk") % {
+            "partnership": invitation.partnership.name
+        }
+        body = render_to_string("partners/email/invitation.txt", context)
+    send_mail(subject, body, None, [invitation.email])
+
+
+def invitation_revoke(*, invitation: Invitation) -> None:
+    if invitation.status != "pending":
+        raise ValidationError(_("Only a pending invitation can be withdrawn."))
+    invitation.revoked_at = timezone.now()
+    invitation.save(update_fields=["revoked_at"])
+
+
+def invitation_for_token(token: str) -> Invitation:
+    """The usable invitation behind a link, or InvitationUnusable saying why not."""
+    with scopes_disabled():
+        invitation = (
+            Invitation.objects.select_related("partnership")
+            .filter(token_hash=_token_hash(token))
+            .first()
+        )
+    if invitation is None:
+        raise InvitationUnusable("unknown")
+    if invitation.status != "pending":
+        raise InvitationUnusable(invitation.status)
+    return invitation
+
+
+def invitation_accept(
+    *, token: str, user=None, first_name: str = "", last_name: str = "", password: str = ""
+):
+    """Use an invitation once: add the person to the partnership, creating their account.
+
+    `user` is the signed-in account of the invited address when it already exists;
+    otherwise a new account is made with the given name and password. The row is locked,
+    so two simultaneous clicks cannot both use the link.
+    """
+    with transaction.atomic(), scopes_disabled():
+        invitation = invitation_for_token(token)
+        invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        if invitation.status != "pending":
+            raise InvitationUnusable(invitation.status)
+        existing = User.objects.filter(email__iexact=invitation.email).first()
+        if existing is not None:
+            if user is None or user.pk != existing.pk:
+                raise InvitationUnusable("other_account")
+        else:
+            existing = User.objects.create_user(
+                email=invitation.email,
+                password=password,
+                first_name=first_name.strip(),
+                last_name=last_name.strip(),
+            )
+        Membership.objects.get_or_create(
+            partnership=invitation.partnership, user=existing, defaults={"role": invitation.role}
+        )
+        invitation.accepted_at = timezone.now()
+        invitation.save(update_fields=["accepted_at"])
+    return existing, invitation.partnership
+
+
+def membership_change_role(*, membership: Membership, role: str) -> Membership:
+    if role not in Role.values:
+        raise ValidationError({"role": _("Choose an existing role.")})
+    if membership.role == Role.LEADER and role != Role.LEADER:
+        _ensure_another_leader(membership)
+    membership.role = role
+    membership.save(update_fields=["role"])
+    return membership
+
+
+def membership_remove(*, membership: Membership) -> None:
+    if membership.role == Role.LEADER:
+        _ensure_another_leader(membership)
+    membership.delete()
+
+
+def _ensure_another_leader(membership: Membership) -> None:
+    others = Membership.objects.filter(
+        partnership=membership.partnership, role=Role.LEADER
+    ).exclude(pk=membership.pk)
+    if not others.exists():
+        raise ValidationError(_("A partnership needs at least one project leader."))

@@ -1,0 +1,31 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django_scopes import scopes_disabled
+
+from partners import demo as partners_demo
+
+
+class Command(BaseCommand):
+    help = "Create the fictitious demo region with a leader, an editor and a viewer account."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--allow-production",
+            action="store_true",
+            help="Also run when DEBUG is off (the demo accounts have a published password).",
+        )
+
+    def handle(self, *args, allow_production=False, **options):
+        if not settings.DEBUG and not allow_production:
+            raise CommandError(
+                "DEBUG is off: the demo accounts have a published password. "
+                "Pass --allow-production if you really want them here."
+            )
+        with transaction.atomic(), scopes_disabled():
+            partnership = partners_demo.seed()
+        self.stdout.write(self.style.SUCCESS(f"Demo partnership ready: {partnership.name}"))
+        self.stdout.write("Sign in at http://127.0.0.1:8000/ with one of these accounts:")
+        for email, _first, _last, role in partners_demo.DEMO_ACCOUNTS:
+            self.stdout.write(f"  {role:<7} {email}")
+        self.stdout.write(f"  password for all three: {partners_demo.DEMO_PASSWORD}")

@@ -1,0 +1,28 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from partners import views as partner_views
+from sterk import views
+
+admin.site.site_header = _("Sterk administration")
+admin.site.site_title = _("Sterk")
+admin.site.index_title = _("Administration")
+
+partnership_patterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("", include("partners.urls")),
+    path("", include("activities.urls")),
+    path("", include("cofinancing.urls")),
+    path("", include("agreements.urls")),
+]
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("accounts/", include("accounts.urls")),
+    path("invitations/<str:token>/", partner_views.invitation_accept, name="invitation-accept"),
+    path("p/<slug:slug>/", include(partnership_patterns)),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path(settings.ADMIN_URL_PREFIX, admin.site.urls),
+]

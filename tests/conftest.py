@@ -1,0 +1,69 @@
+import pytest
+from django_scopes import scopes_disabled
+
+from partners.models import Role
+from tests.factories import MembershipFactory, PartnershipFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _plain_static_storage(settings):
+    # WhiteNoise's manifest storage needs collectstatic; tests use plain storage.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def no_scopes():
+    with scopes_disabled():
+        yield
+
+
+@pytest.fixture
+def partnership(db):
+    return PartnershipFactory(name="Regio Twente Techniek", slug="twente")
+
+
+@pytest.fixture
+def other_partnership(db):
+    return PartnershipFactory(name="Regio Zeeland", slug="zeeland")
+
+
+def _member(partnership, role, email):
+    with scopes_disabled():
+        return MembershipFactory(
+            partnership=partnership, role=role, user=UserFactory(email=email)
+        ).user
+
+
+@pytest.fixture
+def leader(partnership):
+    return _member(partnership, Role.LEADER, "leider@twente.nl")
+
+
+@pytest.fixture
+def editor(partnership):
+    return _member(partnership, Role.EDITOR, "redacteur@twente.nl")
+
+
+@pytest.fixture
+def viewer(partnership):
+    return _member(partnership, Role.VIEWER, "lezer@twente.nl")
+
+
+@pytest.fixture
+def outsider(other_partnership):
+    """A leader, but of another partnership."""
+    return _member(other_partnership, Role.LEADER, "leider@zeeland.nl")
+
+
+@pytest.fixture
+def leader_client(client, leader):
+    client.force_login(leader)
+    return client
