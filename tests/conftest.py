@@ -5,6 +5,16 @@ from partners.models import Role
 from tests.factories import MembershipFactory, PartnershipFactory, UserFactory
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    # Persistent connections would keep the live server's thread attached to the test
+    # database, so PostgreSQL could not drop it at the end of the run.
+    from django.conf import settings
+
+    for database in settings.DATABASES.values():
+        database["CONN_MAX_AGE"] = 0
+
+
 @pytest.fixture(autouse=True)
 def _plain_static_storage(settings):
     # WhiteNoise's manifest storage needs collectstatic; tests use plain storage.
