@@ -1,6 +1,19 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
-from partners.models import Invitation, Membership, Partnership
+from partners.models import (
+    Contact,
+    Interaction,
+    Invitation,
+    Membership,
+    Network,
+    NetworkMember,
+    Organisation,
+    Partnership,
+    Signatory,
+    StageChange,
+)
 
 
 class MembershipInline(admin.TabularInline):
@@ -11,7 +24,15 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(Partnership)
 class PartnershipAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "region", "start_year", "end_year", "is_demo"]
+    list_display = [
+        "name",
+        "slug",
+        "region",
+        "start_year",
+        "end_year",
+        "quiet_after_days",
+        "is_demo",
+    ]
     list_filter = ["is_demo", "start_year", "end_year"]
     search_fields = ["name", "slug", "region"]
     prepopulated_fields = {"slug": ["name"]}
@@ -48,4 +69,143 @@ class InvitationAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         # Invitations are made in the app, which e-mails the one-time link.
+        return False
+
+
+class ContactInline(admin.TabularInline):
+    model = Contact
+    extra = 0
+    fields = ["name", "email", "phone", "job_title", "is_primary"]
+    show_change_link = True
+
+
+class NetworkMemberInline(admin.TabularInline):
+    model = NetworkMember
+    extra = 0
+    autocomplete_fields = ["organisation", "network"]
+
+
+class StageChangeInline(admin.TabularInline):
+    model = StageChange
+    extra = 0
+    readonly_fields = ["from_stage", "to_stage", "changed_by", "changed_at"]
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "name",
+        "partnership",
+        "kind",
+        "sector",
+        "stage",
+        "city",
+        "counts_as_business",
+        "relationship_owner",
+    ]
+    list_filter = ["partnership", "kind", "sector", "stage", "counts_as_business"]
+    search_fields = ["name", "kvk_number", "brin_code", "city"]
+    list_select_related = ["partnership", "relationship_owner"]
+    autocomplete_fields = ["partnership", "relationship_owner"]
+    readonly_fields = ["code", "counts_as_business", "stage_changed_at", "created_at"]
+    inlines = [ContactInline, NetworkMemberInline, StageChangeInline]
+
+
+class SignatoryInline(admin.StackedInline):
+    model = Signatory
+    extra = 0
+    autocomplete_fields = ["co_signatory", "checked_by", "partnership"]
+
+
+@admin.register(Contact)
+class ContactAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "organisation", "job_title", "email", "phone", "is_primary"]
+    list_filter = ["organisation__partnership", "is_primary", "organisation__kind"]
+    search_fields = ["name", "email", "job_title", "organisation__name"]
+    list_select_related = ["organisation"]
+    autocomplete_fields = ["organisation", "partnership"]
+    readonly_fields = ["code", "created_at"]
+    inlines = [SignatoryInline]
+
+
+@admin.register(Signatory)
+class SignatoryAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "contact",
+        "organisation",
+        "authority",
+        "proxy_limit",
+        "evidence_source",
+        "checked_by",
+        "checked_at",
+    ]
+    list_filter = ["partnership", "authority", "evidence_source"]
+    search_fields = ["contact__name", "contact__organisation__name", "evidence_reference"]
+    list_select_related = ["contact__organisation", "checked_by"]
+    autocomplete_fields = ["contact", "co_signatory", "checked_by", "partnership"]
+    readonly_fields = ["code"]
+
+    @admin.display(description=_("organisation"), ordering="contact__organisation__name")
+    def organisation(self, obj):
+        return obj.contact.organisation
+
+
+@admin.register(Network)
+class NetworkAdmin(admin.ModelAdmin):
+    list_display = ["name", "partnership", "kind", "website"]
+    list_filter = ["partnership", "kind"]
+    search_fields = ["name", "description"]
+    list_select_related = ["partnership"]
+    autocomplete_fields = ["partnership"]
+    readonly_fields = ["code"]
+    inlines = [NetworkMemberInline]
+
+
+@admin.register(Interaction)
+class InteractionAdmin(admin.ModelAdmin):
+    list_display = [
+        "date",
+        "organisation",
+        "kind",
+        "next_step",
+        "next_step_due",
+        "next_step_owner",
+        "next_step_done_at",
+    ]
+    list_filter = ["partnership", "kind", "next_step_done_at"]
+    search_fields = ["summary", "next_step", "organisation__name"]
+    list_select_related = ["organisation", "next_step_owner"]
+    date_hierarchy = "date"
+    autocomplete_fields = [
+        "organisation",
+        "partnership",
+        "contacts",
+        "members",
+        "next_step_owner",
+        "next_step_done_by",
+        "created_by",
+    ]
+    readonly_fields = ["code", "created_at"]
+
+
+@admin.register(StageChange)
+class StageChangeAdmin(admin.ModelAdmin):
+    list_display = ["organisation", "from_stage", "to_stage", "changed_by", "changed_at"]
+    list_filter = ["partnership", "to_stage"]
+    search_fields = ["organisation__name"]
+    list_select_related = ["organisation", "changed_by"]
+    readonly_fields = [
+        "partnership",
+        "organisation",
+        "from_stage",
+        "to_stage",
+        "changed_by",
+        "changed_at",
+    ]
+
+    def has_add_permission(self, request):
         return False

@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from partners import views as partner_views
+from partners.views import members as member_views
 from sterk import views
 
 admin.site.site_header = _("Sterk administration")
@@ -21,7 +21,7 @@ partnership_patterns = [
 urlpatterns = [
     path("", views.home, name="home"),
     path("accounts/", include("accounts.urls")),
-    path("invitations/<str:token>/", partner_views.invitation_accept, name="invitation-accept"),
+    path("invitations/<str:token>/", member_views.invitation_accept, name="invitation-accept"),
     path("p/<slug:slug>/", include(partnership_patterns)),
     path("i18n/", include("django.conf.urls.i18n")),
     path(settings.ADMIN_URL_PREFIX, admin.site.urls),

@@ -1,8 +1,13 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils import timezone
 
 from partners.models import Membership
+from partners.selectors import interactions as interaction_selectors
+from partners.selectors import organisations as organisation_selectors
 from partners.tenancy import partnership_view, user_memberships
+
+PANEL_ROWS = 5
 
 
 @login_required
@@ -15,5 +20,18 @@ def home(request):
 
 @partnership_view()
 def dashboard(request, tenant):
-    member_count = Membership.objects.filter(partnership=tenant.partnership).count()
-    return render(request, "dashboard.html", {"tenant": tenant, "member_count": member_count})
+    partnership = tenant.partnership
+    today = timezone.localdate()
+    follow_ups = interaction_selectors.follow_ups_due(partnership=partnership, today=today)
+    quiet = interaction_selectors.gone_quiet(partnership=partnership, today=today)
+    context = {
+        "tenant": tenant,
+        "member_count": Membership.objects.filter(partnership=partnership).count(),
+        "stage_counts": organisation_selectors.stage_counts(partnership=partnership),
+        "follow_ups": list(follow_ups[:PANEL_ROWS]),
+        "follow_up_count": follow_ups.count(),
+        "quiet": list(quiet[:PANEL_ROWS]),
+        "quiet_count": quiet.count(),
+        "today": today,
+    }
+    return render(request, "dashboard.html", context)

@@ -7,8 +7,8 @@ from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from accounts.models import User
-from partners import services
 from partners.models import Invitation, Membership, Role
+from partners.services import members as services
 from tests.factories import PASSWORD
 
 NEW_PASSWORD = "Fietsenstalling-2026!"

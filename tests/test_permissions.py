@@ -4,6 +4,7 @@ Every named URL pattern (except the Django admin) must appear here; a new view w
 row fails `test_every_url_pattern_is_in_the_matrix`.
 """
 
+import datetime
 from dataclasses import dataclass, field
 
 import pytest
@@ -13,9 +14,18 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django_scopes import scopes_disabled
 
-from partners import services
 from partners.models import Invitation, Membership, Role
-from tests.factories import MembershipFactory, UserFactory
+from partners.services import members as services
+from tests.factories import (
+    ContactFactory,
+    InteractionFactory,
+    MembershipFactory,
+    NetworkFactory,
+    NetworkMemberFactory,
+    OrganisationFactory,
+    SignatoryFactory,
+    UserFactory,
+)
 
 ROLES = ["anonymous", "viewer", "editor", "leader", "outsider"]
 
@@ -24,6 +34,7 @@ READ = {"anonymous": 302, "outsider": 404, "viewer": 200, "editor": 200, "leader
 WRITE = {"anonymous": 302, "outsider": 404, "viewer": 403, "editor": 200, "leader": 200}
 LEAD = {"anonymous": 302, "outsider": 404, "viewer": 403, "editor": 403, "leader": 200}
 LEAD_POST = {**LEAD, "leader": 302}
+WRITE_POST = {**WRITE, "editor": 302, "leader": 302}
 
 
 def everyone(status):
@@ -35,7 +46,9 @@ class Case:
     name: str
     expected: dict
     method: str = "get"
-    kwargs: tuple = ()  # names of context values the URL needs
+    # URL kwargs from the context: "slug" takes context["slug"]; "code:network" puts
+    # context["network"] in the kwarg `code`.
+    kwargs: tuple = ()
     data: dict = field(default_factory=dict)
 
     def __str__(self):
@@ -55,17 +68,96 @@ MATRIX = [
         kwargs=("slug",),
         data={"email": "nieuw@example.nl", "role": "editor"},
     ),
-    Case("partners:invitation-revoke", LEAD_POST, method="post", kwargs=("slug", "invitation")),
-    Case("partners:membership-update", LEAD, kwargs=("slug", "membership")),
+    Case(
+        "partners:invitation-revoke", LEAD_POST, method="post", kwargs=("slug", "code:invitation")
+    ),
+    Case("partners:membership-update", LEAD, kwargs=("slug", "code:membership")),
     Case(
         "partners:membership-update",
         LEAD_POST,
         method="post",
-        kwargs=("slug", "membership"),
+        kwargs=("slug", "code:membership"),
         data={"role": "viewer"},
     ),
-    Case("partners:membership-delete", LEAD, kwargs=("slug", "membership")),
-    Case("partners:membership-delete", LEAD_POST, method="post", kwargs=("slug", "membership")),
+    Case("partners:membership-delete", LEAD, kwargs=("slug", "code:membership")),
+    Case(
+        "partners:membership-delete", LEAD_POST, method="post", kwargs=("slug", "code:membership")
+    ),
+    # Organisations and the pipeline
+    Case("partners:organisation-export", READ, kwargs=("slug",)),
+    Case("partners:organisation-board", READ, kwargs=("slug",)),
+    Case("partners:organisation-create", WRITE, kwargs=("slug",)),
+    Case(
+        "partners:organisation-create",
+        WRITE_POST,
+        method="post",
+        kwargs=("slug",),
+        data={"name": "Nieuwbouw Oost B.V.", "kind": "company", "stage": "prospect"},
+    ),
+    Case("partners:organisation-detail", READ, kwargs=("slug", "code:organisation")),
+    Case("partners:organisation-update", WRITE, kwargs=("slug", "code:organisation")),
+    Case("partners:organisation-delete", WRITE, kwargs=("slug", "code:organisation")),
+    Case(
+        "partners:organisation-move",
+        WRITE_POST,
+        method="post",
+        kwargs=("slug", "code:organisation"),
+        data={"stage": "committed"},
+    ),
+    Case("partners:partnership-settings", LEAD, kwargs=("slug",)),
+    Case(
+        "partners:partnership-settings",
+        LEAD_POST,
+        method="post",
+        kwargs=("slug",),
+        data={
+            "name": "Regio Twente Techniek",
+            "region": "Twente",
+            "start_year": 2025,
+            "end_year": 2028,
+            "quiet_after_days": 60,
+        },
+    ),
+    # Contacts and signatories
+    Case("partners:contact-list", READ, kwargs=("slug",)),
+    Case("partners:contact-export", READ, kwargs=("slug",)),
+    Case("partners:contact-create", WRITE, kwargs=("slug", "code:organisation")),
+    Case("partners:contact-update", WRITE, kwargs=("slug", "code:contact")),
+    Case("partners:contact-delete", WRITE, kwargs=("slug", "code:contact")),
+    Case("partners:contact-delete", WRITE_POST, method="post", kwargs=("slug", "code:contact")),
+    Case("partners:signatory-edit", WRITE, kwargs=("slug", "code:signed_contact")),
+    Case(
+        "partners:signatory-check",
+        WRITE_POST,
+        method="post",
+        kwargs=("slug", "code:signed_contact"),
+    ),
+    Case(
+        "partners:signatory-delete",
+        WRITE_POST,
+        method="post",
+        kwargs=("slug", "code:signed_contact"),
+    ),
+    # Networks
+    Case("partners:network-list", READ, kwargs=("slug",)),
+    Case("partners:network-export", READ, kwargs=("slug",)),
+    Case("partners:network-create", WRITE, kwargs=("slug",)),
+    Case("partners:network-detail", READ, kwargs=("slug", "code:network")),
+    Case("partners:network-update", WRITE, kwargs=("slug", "code:network")),
+    Case("partners:network-member-add", WRITE, kwargs=("slug", "code:network")),
+    Case(
+        "partners:network-member-remove",
+        WRITE_POST,
+        method="post",
+        kwargs=("slug", "code:network", "member:network_member"),
+    ),
+    # Contact moments
+    Case("partners:interaction-create", WRITE, kwargs=("slug", "code:organisation")),
+    Case("partners:interaction-update", WRITE, kwargs=("slug", "code:interaction")),
+    Case("partners:interaction-delete", WRITE, kwargs=("slug", "code:interaction")),
+    Case("partners:next-step-done", WRITE_POST, method="post", kwargs=("slug", "code:interaction")),
+    Case("partners:follow-up", READ, kwargs=("slug",)),
+    Case("partners:gone-quiet", READ, kwargs=("slug",)),
     Case("activities:activity-list", READ, kwargs=("slug",)),
     Case("cofinancing:overview", READ, kwargs=("slug",)),
     Case("agreements:agreement-list", READ, kwargs=("slug",)),
@@ -74,7 +166,11 @@ MATRIX = [
     Case("accounts:logout", everyone(302), method="post"),
     Case("accounts:password_reset", everyone(200)),
     Case("accounts:password_reset_done", everyone(200)),
-    Case("accounts:password_reset_confirm", everyone(302), kwargs=("uidb64", "token")),
+    Case(
+        "accounts:password_reset_confirm",
+        everyone(302),
+        kwargs=("uidb64", "token:password_token"),
+    ),
     Case("accounts:password_reset_complete", everyone(200)),
     Case("accounts:password_change", {**everyone(200), "anonymous": 302}),
     Case("accounts:password_change_done", {**everyone(200), "anonymous": 302}),
@@ -93,7 +189,25 @@ def context(partnership, leader, editor, viewer, outsider):
         invitation, link = services.invitation_create(
             partnership=partnership, email="gast@example.nl", role=Role.VIEWER, invited_by=leader
         )
+        organisation = OrganisationFactory(partnership=partnership, name="Metaalwerken Hengelo")
+        contact = ContactFactory(organisation=organisation, name="Piet Plain")
+        signed = SignatoryFactory(contact=ContactFactory(organisation=organisation)).contact
+        network_member = NetworkMemberFactory(
+            network=NetworkFactory(partnership=partnership), organisation=organisation
+        )
+        interaction = InteractionFactory(
+            organisation=organisation,
+            next_step="Offerte gastlessen sturen",
+            next_step_due=datetime.date.today(),
+            next_step_owner=leader,
+        )
     return {
+        "organisation": organisation.code,
+        "contact": contact.code,
+        "signed_contact": signed.code,
+        "network": network_member.network.code,
+        "network_member": network_member.pk,
+        "interaction": interaction.code,
         "users": {"viewer": viewer, "editor": editor, "leader": leader, "outsider": outsider},
         "slug": partnership.slug,
         "membership": target.code,
@@ -106,13 +220,9 @@ def context(partnership, leader, editor, viewer, outsider):
 
 def _url(case, context):
     kwargs = {}
-    for key in case.kwargs:
-        if key == "token" and case.name.startswith("accounts:"):
-            kwargs["token"] = context["password_token"]
-        elif key in ("membership", "invitation"):
-            kwargs["code"] = context[key]
-        else:
-            kwargs[key] = context[key]
+    for spec in case.kwargs:
+        name, _, key = spec.partition(":")
+        kwargs[name] = context[key or name]
     return reverse(case.name, kwargs=kwargs)
 
 

@@ -87,3 +87,28 @@ def a11y(page, _axe):
     yield check
     unchecked = [url for url in visited if url not in checked and url != "about:blank"]
     assert not unchecked, f"pages visited without an accessibility check: {unchecked}"
+
+
+@pytest.fixture
+def demo(transactional_db, settings):
+    from django.core.management import call_command
+
+    settings.DEBUG = True
+    call_command("seed_demo")
+    settings.DEBUG = False
+
+
+@pytest.fixture
+def sign_in(live_server, page, a11y):
+    """Sign in through the login page as a demo account (the leader by default)."""
+
+    def sign_in(email="leider@demo.sterk.test", password="sterk-demo-2026"):
+        page.goto(live_server.url + "/accounts/login/")
+        a11y()
+        page.get_by_label("E-mailadres").fill(email)
+        page.get_by_label("Wachtwoord").fill(password)
+        page.get_by_role("button", name="Inloggen").click()
+        expect(page).to_have_url(live_server.url + "/p/demo/")
+        a11y()
+
+    return sign_in

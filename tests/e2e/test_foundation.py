@@ -1,13 +1,4 @@
-import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
-
-
-@pytest.fixture
-def demo(transactional_db, settings):
-    settings.DEBUG = True
-    call_command("seed_demo")
-    settings.DEBUG = False
 
 
 def test_sign_in_reach_partnership_switch_language_and_sign_out(live_server, page, a11y, demo):
@@ -68,15 +59,9 @@ def test_sign_in_reach_partnership_switch_language_and_sign_out(live_server, pag
 
 
 def test_leader_invites_a_person_who_joins_through_the_link(
-    live_server, page, a11y, demo, mailoutbox
+    live_server, page, a11y, demo, sign_in, mailoutbox
 ):
-    page.goto(live_server.url + "/accounts/login/")
-    a11y()
-    page.get_by_label("E-mailadres").fill("leider@demo.sterk.test")
-    page.get_by_label("Wachtwoord").fill("sterk-demo-2026")
-    page.get_by_role("button", name="Inloggen").click()
-    expect(page).to_have_url(live_server.url + "/p/demo/")
-    a11y()
+    sign_in()
     page.goto(live_server.url + "/p/demo/members/")
     a11y()
     page.get_by_role("link", name="Iemand uitnodigen").click()

@@ -29,6 +29,15 @@ class Partnership(models.Model):
     end_year = models.PositiveSmallIntegerField(
         _("end year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
     )
+    quiet_after_days = models.PositiveSmallIntegerField(
+        _("gone quiet after (days)"),
+        default=90,
+        validators=[MinValueValidator(7), MaxValueValidator(730)],
+        help_text=_(
+            "An organisation in an active stage without a contact moment for this "
+            "many days is listed as gone quiet."
+        ),
+    )
     is_demo = models.BooleanField(
         _("demo data"), default=False, help_text=_("Fictitious data for trying out Sterk.")
     )

@@ -7,15 +7,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from partners import services
-from partners.forms import AcceptInvitationForm, InvitationForm, RoleForm
+from partners.forms.members import AcceptInvitationForm, InvitationForm, RoleForm
 from partners.models import Invitation, Membership
+from partners.services import members as services
 from partners.tenancy import partnership_view
-
-
-@partnership_view()
-def organisation_list(request, tenant):
-    return render(request, "partners/organisation_list.html", {"tenant": tenant})
 
 
 @partnership_view()
