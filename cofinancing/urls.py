@@ -1,10 +1,67 @@
 from django.urls import path
 
-from cofinancing import views
+from cofinancing.views import budget, contributions, overview, transfer
 
 app_name = "cofinancing"
 
 # Mounted under /p/<slug>/.
 urlpatterns = [
-    path("cofinancing/", views.overview, name="overview"),
+    path("cofinancing/", overview.overview, name="overview"),
+    path("cofinancing/scheme/", overview.budget_scheme, name="budget-scheme"),
+    # Contributions, valued by the rules
+    path("cofinancing/contributions/", contributions.contribution_list, name="contribution-list"),
+    path(
+        "cofinancing/contributions/new/",
+        contributions.contribution_create,
+        name="contribution-create",
+    ),
+    path(
+        "cofinancing/contributions/preview/",
+        contributions.contribution_preview,
+        name="contribution-preview",
+    ),
+    path(
+        "cofinancing/contributions/<uuid:code>/",
+        contributions.contribution_detail,
+        name="contribution-detail",
+    ),
+    path(
+        "cofinancing/contributions/<uuid:code>/edit/",
+        contributions.contribution_update,
+        name="contribution-update",
+    ),
+    path(
+        "cofinancing/contributions/<uuid:code>/delete/",
+        contributions.contribution_delete,
+        name="contribution-delete",
+    ),
+    # The multi-year budget
+    path("cofinancing/budget/", budget.budget, name="budget"),
+    path("cofinancing/budget/costs/new/", budget.cost_line_create, name="cost-line-create"),
+    path(
+        "cofinancing/budget/costs/<uuid:code>/edit/",
+        budget.cost_line_update,
+        name="cost-line-update",
+    ),
+    path(
+        "cofinancing/budget/costs/<uuid:code>/delete/",
+        budget.cost_line_delete,
+        name="cost-line-delete",
+    ),
+    path("cofinancing/budget/funding/new/", budget.funding_line_create, name="funding-line-create"),
+    path(
+        "cofinancing/budget/funding/<uuid:code>/edit/",
+        budget.funding_line_update,
+        name="funding-line-update",
+    ),
+    path(
+        "cofinancing/budget/funding/<uuid:code>/delete/",
+        budget.funding_line_delete,
+        name="funding-line-delete",
+    ),
+    # Excel in and out
+    path("cofinancing/import/", transfer.import_upload, name="import-upload"),
+    path("cofinancing/import/confirm/", transfer.import_confirm, name="import-confirm"),
+    path("cofinancing/import/template/", transfer.import_template, name="import-template"),
+    path("cofinancing/export/", transfer.export, name="export"),
 ]

@@ -2,6 +2,9 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from activities.selectors import activities as activity_selectors
+from activities.selectors import results as result_selectors
+from cofinancing.selectors.summary import partnership_summary
 from partners.models import Membership
 from partners.selectors import interactions as interaction_selectors
 from partners.selectors import organisations as organisation_selectors
@@ -33,5 +36,10 @@ def dashboard(request, tenant):
         "quiet": list(quiet[:PANEL_ROWS]),
         "quiet_count": quiet.count(),
         "today": today,
+        "activity_counts": activity_selectors.activity_counts(partnership=partnership),
+        "cofinancing": partnership_summary(partnership=partnership),
+        "latest_results": result_selectors.latest_results(
+            partnership=partnership, limit=PANEL_ROWS
+        ),
     }
     return render(request, "dashboard.html", context)

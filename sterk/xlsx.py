@@ -1,7 +1,8 @@
 """Excel export shared by every list: a header row, typed cells, formula injection defused.
 
-A text cell starting with = + - @ (or a tab/carriage return) would be run as a formula by
-Excel; such cells get a leading apostrophe so they are shown as text.
+A text cell starting with = + - @ (or a tab/carriage return) could be run as a formula by
+a spreadsheet. Such cells are stored as text with Excel's quote prefix (what typing a
+leading apostrophe does): shown and kept exactly as entered, never evaluated.
 """
 
 import datetime as dt
@@ -20,18 +21,29 @@ _FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 def safe_cell(value):
-    """The value as openpyxl should store it: formulas defused, Decimal kept exact."""
+    """The value as openpyxl should store it; Decimal kept exact, aware datetimes local."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return value
     if isinstance(value, str):
-        return "'" + value if value.startswith(_FORMULA_PREFIXES) else value
+        return value
     if isinstance(value, dt.datetime):
         return timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
     if isinstance(value, (int, Decimal, dt.date)):
         return value
     return safe_cell(str(value))
+
+
+def looks_like_formula(value) -> bool:
+    return isinstance(value, str) and value.startswith(_FORMULA_PREFIXES)
+
+
+def defuse(cell) -> None:
+    """Store text that looks like a formula as plain text with Excel's quote prefix."""
+    if looks_like_formula(cell.value):
+        cell.data_type = "s"
+        cell.quotePrefix = True
 
 
 def workbook_response(
@@ -45,6 +57,8 @@ def workbook_response(
         cell.font = Font(bold=True)
     for row in rows:
         sheet.append([safe_cell(value) for value in row])
+        for cell in sheet[sheet.max_row]:
+            defuse(cell)
     for column in money_columns:
         for (cell,) in sheet.iter_rows(min_row=2, min_col=column + 1, max_col=column + 1):
             cell.number_format = EURO_FORMAT

@@ -25,6 +25,19 @@ def _plain_static_storage(settings):
 
 
 @pytest.fixture(autouse=True)
+def _schemes(request):
+    """Browser tests empty the database after themselves (TransactionTestCase), removing the
+    schemes that migration 0002 made; put them back for every test that uses a database."""
+    if {"db", "transactional_db"} & set(request.fixturenames):
+        from cofinancing.schemes import ensure_schemes
+
+        request.getfixturevalue(
+            "transactional_db" if "transactional_db" in request.fixturenames else "db"
+        )
+        ensure_schemes()
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

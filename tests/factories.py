@@ -1,8 +1,20 @@
 import datetime
+from decimal import Decimal
 
 import factory
 from django.contrib.auth import get_user_model
 
+from activities.models import (
+    Activity,
+    ActivityStatus,
+    CooperationForm,
+    Evaluation,
+    Goal,
+    Participant,
+    Result,
+    ResultKind,
+)
+from cofinancing.models import Budget, Contribution, CostLine, FundingLine, Scheme
 from partners.models import (
     Authority,
     Contact,
@@ -127,3 +139,116 @@ class InteractionFactory(factory.django.DjangoModelFactory):
     kind = InteractionKind.VISIT_COMPANY
     date = factory.LazyFunction(lambda: datetime.date.today() - datetime.timedelta(days=3))
     summary = "Rondleiding door de werkplaats; interesse in gastlessen."
+
+
+class GoalFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Goal
+
+    partnership = factory.SubFactory(PartnershipFactory)
+    title = factory.Sequence(lambda n: f"Meer instroom techniek {n}")
+    indicator = "Leerlingen in technische profielen"
+    target_value = Decimal("100")
+    unit = "leerlingen"
+
+
+class ActivityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Activity
+
+    partnership = factory.SubFactory(PartnershipFactory)
+    short_code = factory.Sequence(lambda n: f"A{n}")
+    title = factory.Sequence(lambda n: f"Gastlessen lassen {n}")
+    form = CooperationForm.GUEST_TEACHERS
+    status = ActivityStatus.PLANNED
+    start_date = datetime.date(2026, 1, 1)
+    end_date = datetime.date(2026, 12, 31)
+
+
+class ParticipantFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Participant
+
+    activity = factory.SubFactory(ActivityFactory)
+    partnership = factory.SelfAttribute("activity.partnership")
+    organisation = factory.SubFactory(
+        OrganisationFactory, partnership=factory.SelfAttribute("..activity.partnership")
+    )
+    tasks = "Levert twee gastdocenten per kwartaal."
+    responsibilities = "Zorgt voor veiligheidsinstructie in de werkplaats."
+
+
+class ResultFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Result
+
+    activity = factory.SubFactory(ActivityFactory)
+    partnership = factory.SelfAttribute("activity.partnership")
+    date = datetime.date(2026, 3, 1)
+    kind = ResultKind.SUCCESS
+    description = "Eerste gastles gegeven aan 3 vmbo-klassen."
+
+
+class EvaluationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Evaluation
+
+    partnership = factory.SubFactory(PartnershipFactory)
+    date = datetime.date(2026, 6, 15)
+    answer_goals = "Ja."
+    answer_results = "Grotendeels."
+    answer_works = "Gastlessen werken; stages nog niet."
+    answer_satisfied = "Ja, behalve de bouwsector."
+    answer_adjust = "Doel 2 bijstellen."
+
+
+def scheme(code="sto-2025-2028"):
+    return Scheme.objects.get(code=code)
+
+
+class BudgetFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Budget
+
+    partnership = factory.SubFactory(PartnershipFactory)
+    scheme = factory.LazyFunction(scheme)
+
+
+class ContributionFactory(factory.django.DjangoModelFactory):
+    """A labour contribution of 10 hours at the default € 50: € 500.00."""
+
+    class Meta:
+        model = Contribution
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    partnership = factory.SelfAttribute("organisation.partnership")
+    year = 2026
+    kind = "labour"
+    description = "Gastlessen CNC"
+    hours = Decimal("10")
+    hourly_rate = Decimal("50.00")
+    value = Decimal("500.00")
+
+
+class CostLineFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CostLine
+
+    partnership = factory.SubFactory(PartnershipFactory)
+    year = 2026
+    category = "internal_personnel"
+    description = "Projectleider 0,4 fte"
+    unit_price = Decimal("80.00")
+    quantity = Decimal("100")
+    amount = Decimal("8000.00")
+
+
+class FundingLineFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FundingLine
+
+    partnership = factory.SubFactory(PartnershipFactory)
+    year = 2026
+    source = "subsidy"
+    description = "STO-subsidie"
+    amount = Decimal("7500.00")

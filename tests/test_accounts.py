@@ -143,3 +143,40 @@ def test_unknown_language_keeps_dutch(client, leader):
     client.force_login(leader)
     client.post("/i18n/setlang/", {"language": "xx", "next": "/"})
     assert '<html lang="nl">' in client.get("/p/twente/").content.decode()
+
+
+def test_lockout_is_per_account_not_per_address(client, leader, viewer, settings):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        _login(client, "leider@twente.nl", "wrong")
+    assert _login(client, "leider@twente.nl", PASSWORD).status_code == 429
+    # A colleague behind the same address signs in as usual.
+    assert _login(client, "lezer@twente.nl", PASSWORD).status_code == 302
+
+
+def test_short_password_is_refused_with_a_translated_message(client, leader):
+    client.post(reverse("accounts:password_reset"), {"email": "leider@twente.nl"})
+    link = re.search(r"http://testserver(/accounts/password/reset/\S+)", mail.outbox[0].body).group(
+        1
+    )
+    form_url = client.get(link, follow=True).redirect_chain[-1][0]
+    response = client.post(form_url, {"new_password1": "kort", "new_password2": "kort"})
+    errors = " ".join(response.context["form"].errors["new_password2"])
+    assert "This password" not in errors  # the Dutch catalogue has it
+
+
+def test_error_pages_use_the_site_layout_in_dutch(client, viewer):
+    response = client.get("/bestaat-niet/")
+    assert response.status_code == 404
+    assert '<html lang="nl">' in response.content.decode()
+    assert 'href="/"' in response.content.decode()
+    client.force_login(viewer)
+    response = client.get("/p/twente/members/invite/")
+    assert response.status_code == 403
+    assert '<html lang="nl">' in response.content.decode()
+    assert "/p/twente/" in response.content.decode()
+
+
+def test_signing_out_says_so(client, leader):
+    client.force_login(leader)
+    response = client.post(reverse("accounts:logout"), follow=True)
+    assert [m.level_tag for m in response.context["messages"]] == ["info"]

@@ -4,8 +4,11 @@ signing status on the organisation page."""
 import datetime
 from decimal import Decimal
 from io import BytesIO
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from django.contrib import messages
+from django.contrib.messages import get_messages
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.template.loader import render_to_string
@@ -25,6 +28,7 @@ from partners.models import (
     Role,
     Signatory,
 )
+from partners.models.organisations import validate_phone
 from partners.selectors import contacts as selectors
 from partners.services import contacts as services
 from partners.tenancy import Tenant
@@ -34,6 +38,7 @@ from tests.factories import (
     OrganisationFactory,
     SignatoryFactory,
 )
+from tests.xlsx_checks import assert_defused
 
 SCRIPT = "<script>alert(1)</script>"
 TODAY = datetime.date(2026, 1, 15)
@@ -405,6 +410,7 @@ def test_editing_a_contact_records_the_editor_in_history(editor_client, editor, 
         ("email", SCRIPT),
         ("phone", "bel me maar"),
         ("phone", "12"),
+        ("phone", "--------"),
         ("phone", "0" * 10_000),
         ("job_title", "J" * 10_000),
     ],
@@ -419,6 +425,32 @@ def test_bad_contact_input_is_a_form_error_and_saves_nothing(
     assert field in response.context["form"].errors
     assert not Contact.objects.filter(organisation=organisation).exists()
     assert SCRIPT not in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "phone",
+    ["053 123 4567", "+31 53 123 4567", "053-1234567", "(053) 123 45 67", "+31612345678"],
+)
+def test_phone_numbers_of_8_to_15_digits_are_accepted(phone):
+    validate_phone(phone)
+
+
+@pytest.mark.parametrize(
+    "phone",
+    [
+        "--------",
+        "(((   )))",
+        "1234567",  # 7 digits
+        "1234567890123456",  # 16 digits
+        "053+1234567",  # + not at the start
+        "++31 53 123 4567",
+        "053 123 4567 x2",
+        "053.123.4567",
+    ],
+)
+def test_phone_numbers_without_8_to_15_digits_or_with_other_characters_are_refused(phone):
+    with pytest.raises(ValidationError):
+        validate_phone(phone)
 
 
 def test_a_bad_edit_leaves_the_contact_unchanged(editor_client, organisation):
@@ -814,32 +846,70 @@ def test_the_export_holds_every_filtered_row_with_its_signatory(
     ContactFactory(organisation=organisation, name='=HYPERLINK("http://x")')
     ContactFactory.create_batch(30, organisation=organisation)
 
+    proxy = SignatoryFactory(
+        contact=ContactFactory(organisation=organisation, name="Piet Proxy"),
+        authority=Authority.PROXY,
+        proxy_limit=Decimal("12500.50"),
+    )
+    bram = SignatoryFactory(
+        contact=ContactFactory(organisation=organisation, name="Bram Bos"),
+        authority=Authority.JOINT_DIRECTOR,
+        co_signatory=proxy,
+    )
+
     response = editor_client.get(_url("contact-export"))
     assert response.status_code == 200
     sheet = load_workbook(BytesIO(response.content)).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert len(rows[0]) == 12
+    assert len(rows[0]) == 14
     assert all(rows[0])
-    assert len(rows) == 1 + 32  # all rows, not one page
+    assert len(rows) == 1 + 34  # all rows, not one page
     by_name = {row[0]: row for row in rows[1:]}
     row = by_name["Anna Aalders"]
     with translation.override("nl"):
         authority = str(Authority.SOLE_DIRECTOR.label)
         source = str(EvidenceSource.KVK_EXTRACT.label)
+        yes, no = translation.gettext("yes"), translation.gettext("no")
     assert row[:6] == (
         "Anna Aalders",
         "Bouwbedrijf Oost",
         "Directeur",
         "anna@oost.nl",
         "053 123 4567",
-        True,
+        yes,
     )
-    assert row[6:9] == (authority, source, "KvK 11112222")
-    assert row[9].date() == TODAY
-    assert row[10] == str(leader)
-    assert row[11] is not None
+    assert row[6:9] == (authority, None, None)
+    assert row[9:11] == (source, "KvK 11112222")
+    assert row[11].date() == TODAY
+    assert row[12] == str(leader)
+    assert row[13] is not None
     assert signatory.checked_at is not None
-    assert '\'=HYPERLINK("http://x")' in by_name
+    assert by_name["Bram Bos"][5] == no
+    # The proxy limit is an exact amount in euro number format; the co-signatory by name.
+    proxy_row = next(
+        cells for cells in sheet.iter_rows(min_row=2) if cells[0].value == "Piet Proxy"
+    )
+    assert Decimal(str(proxy_row[7].value)) == Decimal("12500.50")
+    assert "€" in proxy_row[7].number_format
+    assert by_name["Bram Bos"][8] == "Piet Proxy"
+    assert bram.co_signatory == proxy
+    assert_defused(sheet, '=HYPERLINK("http://x")')
+
+
+def test_the_export_file_name_has_the_partnership_and_the_date(editor_client, organisation):
+    response = editor_client.get(_url("contact-export"))
+    stamp = timezone.localdate().isoformat()
+    assert f'filename="contactpersonen-twente-{stamp}.xlsx"' in response["Content-Disposition"]
+
+
+@pytest.mark.parametrize("params", [{"kind": "castle"}, {"authority": "king"}, {"q": "x" * 300}])
+def test_an_export_with_an_invalid_filter_goes_back_to_the_list(editor_client, landscape, params):
+    response = editor_client.get(_url("contact-export"), params)
+    assert response.status_code == 302
+    location = urlsplit(response["Location"])
+    assert location.path == _url("contact-list")
+    assert parse_qs(location.query) == {key: [value] for key, value in params.items()}
+    assert [m.level for m in get_messages(response.wsgi_request)] == [messages.ERROR]
 
 
 def test_the_export_follows_the_filter(editor_client, landscape):

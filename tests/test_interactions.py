@@ -439,11 +439,96 @@ def test_marking_done_with_htmx_returns_the_updated_row(leader_client, leader, o
     assert html.lstrip().startswith("<tr")
     assert f'id="next-step-{open_step.code}"' in html
     assert "<html" not in html
-    # Done: the row no longer offers the button.
-    assert moment_url("next-step-done", open_step) not in html
+    # Done: the row offers only the undo, which posts undo=1 to the same address.
+    assert html.count('type="submit"') == 1
+    assert 'name="undo" value="1"' in html
     with scopes_disabled():
         open_step.refresh_from_db()
     assert open_step.next_step_done_by == leader
+
+
+def test_after_marking_done_with_htmx_focus_goes_to_the_rows_status_cell(leader_client, open_step):
+    html = leader_client.post(
+        moment_url("next-step-done", open_step), HTTP_HX_REQUEST="true"
+    ).content.decode()
+    # htmx focuses an [autofocus] element of swapped-in content; tabindex makes a cell focusable.
+    assert f'id="next-step-status-{open_step.code}" tabindex="-1" autofocus' in html
+
+
+def test_the_full_follow_up_page_sets_no_autofocus(leader_client, open_step):
+    html = leader_client.get(follow_up_url()).content.decode()
+    assert f'id="next-step-status-{open_step.code}" tabindex="-1"' in html
+    assert "autofocus" not in html
+
+
+# --- Undoing "mark done" ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def done_step(open_step, editor):
+    with scopes_disabled():
+        return services.next_step_mark_done(interaction=open_step, user=editor)
+
+
+def test_undo_opens_the_next_step_again_and_forgets_who_did_it(leader_client, done_step):
+    assert done_step.next_step_done_at is not None
+    response = leader_client.post(moment_url("next-step-done", done_step), {"undo": "1"})
+    assert response.status_code == 302
+    assert response["Location"] == follow_up_url()
+    with scopes_disabled():
+        done_step.refresh_from_db()
+    assert done_step.next_step_done_at is None
+    assert done_step.next_step_done_by is None
+    assert leader_client.get(follow_up_url()).context["due_soon"] == [done_step]
+
+
+def test_undo_with_htmx_returns_the_row_with_mark_done_again(leader_client, done_step):
+    response = leader_client.post(
+        moment_url("next-step-done", done_step), {"undo": "1"}, HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.lstrip().startswith("<tr")
+    assert 'name="undo"' not in html
+    assert html.count('type="submit"') == 1
+    assert f'id="next-step-status-{done_step.code}" tabindex="-1" autofocus' in html
+    with scopes_disabled():
+        done_step.refresh_from_db()
+    assert done_step.next_step_done_at is None
+
+
+def test_undo_of_an_open_step_changes_nothing(leader_client, open_step):
+    response = leader_client.post(moment_url("next-step-done", open_step), {"undo": "1"})
+    assert response.status_code == 302
+    with scopes_disabled():
+        open_step.refresh_from_db()
+    assert open_step.next_step_done_at is None
+
+
+def test_a_viewer_cannot_undo(client, viewer, done_step):
+    client.force_login(viewer)
+    response = client.post(moment_url("next-step-done", done_step), {"undo": "1"})
+    assert response.status_code == 403
+    with scopes_disabled():
+        done_step.refresh_from_db()
+    assert done_step.next_step_done_at is not None
+
+
+def test_reopen_refuses_a_contact_moment_without_next_step(organisation):
+    with scopes_disabled():
+        interaction = InteractionFactory(organisation=organisation)
+        with pytest.raises(ValidationError):
+            services.next_step_reopen(interaction=interaction)
+
+
+def test_the_organisation_panel_offers_undo_on_done_steps_to_writers_only(
+    partnership, leader, viewer, organisation, done_step
+):
+    html = render_partial(partnership, leader, Role.LEADER, organisation)
+    assert moment_url("next-step-done", done_step) in html
+    assert 'name="undo" value="1"' in html
+    html = render_partial(partnership, viewer, Role.VIEWER, organisation)
+    assert moment_url("next-step-done", done_step) not in html
 
 
 def test_marking_done_twice_keeps_the_first_time_and_person(client, leader, editor, open_step):
@@ -513,7 +598,7 @@ def test_follow_up_groups_open_next_steps_by_due_date(
     response = leader_client.get(follow_up_url())
     assert response.status_code == 200
     assert response.context["overdue"] == [overdue]
-    assert response.context["this_week"] == [due_today, in_a_week]
+    assert response.context["due_soon"] == [due_today, in_a_week]
     assert response.context["later"] == [later]
     assert response.context["later_count"] == 1
 
@@ -523,7 +608,7 @@ def test_follow_up_filters_on_the_owner(leader_client, leader, editor, organisat
         mine = step(organisation, today(), leader)
         step(organisation, today(), editor)
     response = leader_client.get(follow_up_url(), {"owner": leader.pk})
-    assert response.context["this_week"] == [mine]
+    assert response.context["due_soon"] == [mine]
 
 
 def test_follow_up_ignores_an_owner_from_another_partnership(
@@ -534,7 +619,7 @@ def test_follow_up_ignores_an_owner_from_another_partnership(
     response = leader_client.get(follow_up_url(), {"owner": outsider.pk})
     assert response.status_code == 200
     assert "owner" in response.context["filter"].errors
-    assert len(response.context["this_week"]) == 1
+    assert len(response.context["due_soon"]) == 1
 
 
 def test_follow_up_shows_at_most_fifty_later_steps_with_the_total(
@@ -569,7 +654,7 @@ def test_a_viewer_sees_the_follow_up_list_without_done_buttons(client, viewer, o
     client.force_login(viewer)
     response = client.get(follow_up_url())
     assert response.status_code == 200
-    assert response.context["this_week"] == [open_step]
+    assert response.context["due_soon"] == [open_step]
     assert moment_url("next-step-done", open_step) not in response.content.decode()
 
 
@@ -577,6 +662,22 @@ def test_an_editor_sees_a_done_button_for_each_open_step(client, editor, open_st
     client.force_login(editor)
     html = client.get(follow_up_url()).content.decode()
     assert html.count(moment_url("next-step-done", open_step)) == 2  # action and hx-post
+
+
+def test_the_dashboard_counts_due_and_overdue_steps_and_badges_the_overdue_ones(
+    leader_client, leader, organisation
+):
+    with scopes_disabled():
+        step(organisation, today() - 2 * DAY, leader)
+        step(organisation, today() - DAY, leader)
+        step(organisation, today() + 3 * DAY, leader)
+        step(organisation, today() + 30 * DAY, leader)
+    response = leader_client.get(reverse("dashboard", kwargs={"slug": "twente"}))
+    assert response.context["follow_up_count"] == 3
+    html = response.content.decode()
+    panel = html[html.index('id="panel-partners"') : html.index('id="panel-activities"')]
+    # Overdue is said in text (a badge), not only in red.
+    assert panel.count('<span class="badge text-bg-danger">') == 2
 
 
 def test_follow_ups_due_selector_includes_overdue_and_the_coming_week_in_due_order(
@@ -632,7 +733,7 @@ def test_follow_up_runs_a_fixed_number_of_queries(
             step(organisation, today() + (number % 12 - 3) * DAY, leader)
     with django_assert_num_queries(FOLLOW_UP_QUERIES):
         response = leader_client.get(follow_up_url(), {"owner": leader.pk})
-    shown = len(response.context["overdue"]) + len(response.context["this_week"])
+    shown = len(response.context["overdue"]) + len(response.context["due_soon"])
     assert shown + response.context["later_count"] == rows
 
 
@@ -642,6 +743,11 @@ FOLLOW_UP_QUERIES = 9
 
 
 # --- Gone quiet ---------------------------------------------------------------------------
+
+
+def settled(**kwargs):
+    """An organisation that has been in its stage for a year, past any grace period."""
+    return OrganisationFactory(stage_changed_at=timezone.now() - 365 * DAY, **kwargs)
 
 
 def quiet_names(client):
@@ -654,25 +760,25 @@ def test_gone_quiet_lists_active_organisations_without_recent_contact(
     leader_client, partnership, other_partnership
 ):
     with scopes_disabled():
-        old = OrganisationFactory(partnership=partnership, name="Oud contact")
+        old = settled(partnership=partnership, name="Oud contact")
         InteractionFactory(organisation=old, date=today() - 91 * DAY)
-        recent = OrganisationFactory(partnership=partnership, name="Recent contact")
+        recent = settled(partnership=partnership, name="Recent contact")
         InteractionFactory(organisation=recent, date=today() - 5 * DAY)
         InteractionFactory(organisation=recent, date=today() - 200 * DAY)
-        boundary = OrganisationFactory(partnership=partnership, name="Precies negentig dagen")
+        boundary = settled(partnership=partnership, name="Precies negentig dagen")
         InteractionFactory(organisation=boundary, date=today() - 90 * DAY)
-        OrganisationFactory(partnership=partnership, name="Gepauzeerd", stage=Stage.PAUSED)
-        OrganisationFactory(partnership=partnership, name="Prospect", stage=Stage.PROSPECT)
-        OrganisationFactory(partnership=partnership, name="Beëindigd", stage=Stage.ENDED)
-        never = OrganisationFactory(partnership=partnership, name="Nooit", stage=Stage.SIGNED)
-        planned = OrganisationFactory(partnership=partnership, name="Alleen gepland")
+        settled(partnership=partnership, name="Gepauzeerd", stage=Stage.PAUSED)
+        settled(partnership=partnership, name="Prospect", stage=Stage.PROSPECT)
+        settled(partnership=partnership, name="Beëindigd", stage=Stage.ENDED)
+        never = settled(partnership=partnership, name="Nooit", stage=Stage.SIGNED)
+        planned = settled(partnership=partnership, name="Alleen gepland")
         InteractionFactory(
             organisation=planned,
             date=today() + 3 * DAY,
             next_step="Voorbereiden",
             next_step_due=today() + 3 * DAY,
         )
-        OrganisationFactory(partnership=other_partnership, name="Andere regio")
+        settled(partnership=other_partnership, name="Andere regio")
     assert quiet_names(leader_client) == ["Alleen gepland", "Nooit", "Oud contact"]
     with scope(partnership=partnership):
         rows = {o.name: o for o in selectors.gone_quiet(partnership=partnership, today=today())}
@@ -685,7 +791,7 @@ def test_gone_quiet_lists_active_organisations_without_recent_contact(
 
 def test_a_longer_quiet_period_hides_the_organisation(leader_client, partnership):
     with scopes_disabled():
-        old = OrganisationFactory(partnership=partnership, name="Oud contact")
+        old = settled(partnership=partnership, name="Oud contact")
         InteractionFactory(organisation=old, date=today() - 91 * DAY)
     assert quiet_names(leader_client) == ["Oud contact"]
     html = leader_client.get(gone_quiet_url()).content.decode()
@@ -700,7 +806,7 @@ def test_gone_quiet_sorts_the_longest_quiet_first(leader_client, partnership):
     with scopes_disabled():
         for name, days in (("B", 100), ("A", 300), ("C", 95)):
             InteractionFactory(
-                organisation=OrganisationFactory(partnership=partnership, name=name),
+                organisation=settled(partnership=partnership, name=name),
                 date=today() - days * DAY,
             )
     assert quiet_names(leader_client) == ["A", "B", "C"]
@@ -710,7 +816,7 @@ def test_gone_quiet_shows_names_escaped_and_the_empty_state(leader_client, partn
     response = leader_client.get(gone_quiet_url())
     assert "includes/empty_state.html" in [t.name for t in response.templates]
     with scopes_disabled():
-        OrganisationFactory(partnership=partnership, name=SCRIPT)
+        settled(partnership=partnership, name=SCRIPT)
     html = leader_client.get(gone_quiet_url()).content.decode()
     assert SCRIPT not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
@@ -719,7 +825,7 @@ def test_gone_quiet_shows_names_escaped_and_the_empty_state(leader_client, partn
 def test_gone_quiet_paginates(leader_client, partnership):
     with scopes_disabled():
         for _ in range(30):
-            OrganisationFactory(partnership=partnership)
+            settled(partnership=partnership)
     first = leader_client.get(gone_quiet_url())
     second = leader_client.get(gone_quiet_url(), {"page": 2})
     assert len(first.context["page"]) == 25
@@ -732,7 +838,7 @@ def test_gone_quiet_runs_a_fixed_number_of_queries(
 ):
     with scopes_disabled():
         for number in range(rows):
-            organisation = OrganisationFactory(partnership=partnership, relationship_owner=leader)
+            organisation = settled(partnership=partnership, relationship_owner=leader)
             InteractionFactory(organisation=organisation, date=today() - (100 + number) * DAY)
             InteractionFactory(organisation=organisation, date=today() - (200 + number) * DAY)
     with django_assert_num_queries(GONE_QUIET_QUERIES):
@@ -742,6 +848,35 @@ def test_gone_quiet_runs_a_fixed_number_of_queries(
 
 # Session, user, membership, the count for the pager and one page of organisations.
 GONE_QUIET_QUERIES = 5
+
+
+def test_an_organisation_just_moved_into_an_active_stage_is_not_gone_quiet(
+    leader_client, partnership, leader
+):
+    from partners.services.organisations import organisation_move
+
+    with scopes_disabled():
+        fresh = OrganisationFactory(partnership=partnership, name="Net benaderd", stage="prospect")
+        InteractionFactory(organisation=fresh, date=today() - 200 * DAY)
+        organisation_move(organisation=fresh, stage=Stage.APPROACHED, user=leader)
+    assert quiet_names(leader_client) == []
+
+
+@pytest.mark.parametrize(("days_in_stage", "quiet"), [(89, False), (90, True), (91, True)])
+def test_gone_quiet_waits_until_the_organisation_was_n_days_in_its_stage(
+    partnership, days_in_stage, quiet
+):
+    with scopes_disabled():
+        organisation = OrganisationFactory(
+            partnership=partnership,
+            stage=Stage.COMMITTED,
+            stage_changed_at=timezone.make_aware(
+                datetime.datetime.combine(today() - days_in_stage * DAY, datetime.time(12))
+            ),
+        )
+    with scope(partnership=partnership):
+        found = selectors.gone_quiet(partnership=partnership, today=today())
+        assert found.filter(pk=organisation.pk).exists() is quiet
 
 
 # --- The panel on the organisation page -----------------------------------------------------

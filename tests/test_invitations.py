@@ -1,4 +1,5 @@
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 import pytest
 from django.core import mail
@@ -7,9 +8,15 @@ from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from accounts.models import User
-from partners.models import Invitation, Membership, Role
+from partners.models import Invitation, Membership, Organisation, Role
 from partners.services import members as services
-from tests.factories import PASSWORD
+from tests.factories import (
+    PASSWORD,
+    InteractionFactory,
+    MembershipFactory,
+    OrganisationFactory,
+    UserFactory,
+)
 
 NEW_PASSWORD = "Fietsenstalling-2026!"
 
@@ -21,11 +28,15 @@ def _invite(client, email="nieuw@example.nl", role="editor"):
     )
 
 
-def _link_path(message):
+def _link(message):
     for line in message.body.splitlines():
         if "/invitations/" in line:
-            return line.strip().replace("http://127.0.0.1:8000", "")
+            return line.strip()
     raise AssertionError("no invitation link in the e-mail")
+
+
+def _link_path(message):
+    return urlsplit(_link(message)).path
 
 
 def _accept(client, path, **overrides):
@@ -176,6 +187,81 @@ def test_invitation_for_someone_else_is_refused_when_signed_in_as_another(client
     assert response.status_code == 403
 
 
+def test_the_invitation_link_uses_the_address_the_leader_is_using(client, leader, settings):
+    settings.ALLOWED_HOSTS = ["sterk.example.nl"]
+    settings.SITE_URL = "https://elders.example"
+    client.force_login(leader)
+    response = client.post(
+        reverse("partners:invitation-create", kwargs={"slug": "twente"}),
+        {"email": "nieuw@example.nl", "role": "editor"},
+        HTTP_HOST="sterk.example.nl",
+        secure=True,
+    )
+    assert response.status_code == 302
+    link = urlsplit(_link(mail.outbox[0]))
+    assert (link.scheme, link.netloc) == ("https", "sterk.example.nl")
+    assert link.path.startswith("/invitations/")
+
+
+def test_an_invitation_made_without_a_page_uses_the_site_url(partnership, leader, settings):
+    settings.SITE_URL = "https://sterk.example.nl/"
+    with scopes_disabled():
+        _invitation, link = services.invitation_create(
+            partnership=partnership, email="nieuw@example.nl", role=Role.EDITOR, invited_by=leader
+        )
+    assert link.startswith("https://sterk.example.nl/invitations/")
+    assert _link(mail.outbox[0]) == link
+
+
+def test_withdrawing_asks_first_on_the_member_list(leader_client):
+    _invite(leader_client)
+    with scopes_disabled():
+        invitation = Invitation.objects.get()
+    members = reverse("partners:member-list", kwargs={"slug": "twente"})
+    revoke = reverse(
+        "partners:invitation-revoke", kwargs={"slug": "twente", "code": invitation.code}
+    )
+    page = leader_client.get(members)
+    assert page.context["withdraw"] is None
+    # The list links to the confirmation; it no longer withdraws in one click.
+    assert f"?withdraw={invitation.code}" in page.content.decode()
+    assert f'action="{revoke}"' not in page.content.decode()
+
+    confirm = leader_client.get(members, {"withdraw": str(invitation.code)})
+    assert confirm.status_code == 200
+    assert confirm.context["withdraw"] == invitation
+    assert f'action="{revoke}"' in confirm.content.decode()
+    invitation.refresh_from_db()
+    assert invitation.status == "pending"
+
+    assert leader_client.post(revoke).status_code == 302
+    invitation.refresh_from_db()
+    assert invitation.status == "revoked"
+
+
+@pytest.mark.parametrize("code", ["not-a-uuid", "00000000-0000-0000-0000-000000000000", ""])
+def test_an_unknown_invitation_to_withdraw_shows_the_plain_list(leader_client, code):
+    _invite(leader_client)
+    response = leader_client.get(
+        reverse("partners:member-list", kwargs={"slug": "twente"}), {"withdraw": code}
+    )
+    assert response.status_code == 200
+    assert response.context["withdraw"] is None
+
+
+def test_only_leaders_get_the_withdraw_confirmation(client, leader_client, viewer):
+    _invite(leader_client)
+    with scopes_disabled():
+        invitation = Invitation.objects.get()
+    client.force_login(viewer)
+    response = client.get(
+        reverse("partners:member-list", kwargs={"slug": "twente"}),
+        {"withdraw": str(invitation.code)},
+    )
+    assert response.status_code == 200
+    assert response.context["withdraw"] is None
+
+
 def test_leader_withdraws_a_pending_invitation(client, leader_client):
     _invite(leader_client)
     with scopes_disabled():
@@ -208,3 +294,79 @@ def test_member_of_other_partnership_cannot_be_touched_by_code(leader_client, ou
     assert leader_client.post(url).status_code == 404
     with scopes_disabled():
         assert Membership.objects.filter(pk=foreign.pk).exists()
+
+
+# --- Removing a member -------------------------------------------------------------------
+
+
+def test_removing_a_member_unassigns_their_organisations_and_open_next_steps(
+    leader_client, leader, partnership, other_partnership
+):
+    with scopes_disabled():
+        leaving = MembershipFactory(partnership=partnership, role=Role.EDITOR)
+        person = leaving.user
+        MembershipFactory(partnership=other_partnership, user=person)
+        owned = OrganisationFactory.create_batch(
+            2, partnership=partnership, relationship_owner=person
+        )
+        kept = OrganisationFactory(partnership=partnership, relationship_owner=leader)
+        elsewhere = OrganisationFactory(partnership=other_partnership, relationship_owner=person)
+        due = timezone.localdate()
+        open_step = InteractionFactory(
+            organisation=owned[0], next_step="Bellen", next_step_due=due, next_step_owner=person
+        )
+        done_step = InteractionFactory(
+            organisation=owned[0],
+            next_step="Mailen",
+            next_step_due=due,
+            next_step_owner=person,
+            next_step_done_at=timezone.now(),
+        )
+        others_step = InteractionFactory(
+            organisation=kept, next_step="Langsgaan", next_step_due=due, next_step_owner=leader
+        )
+    url = reverse("partners:membership-delete", kwargs={"slug": "twente", "code": leaving.code})
+
+    confirm = leader_client.get(url)
+    assert confirm.status_code == 200
+    assert (confirm.context["owned_organisations"], confirm.context["owned_next_steps"]) == (2, 1)
+
+    assert leader_client.post(url).status_code == 302
+    with scopes_disabled():
+        assert not Membership.objects.filter(pk=leaving.pk).exists()
+        assert not Organisation.objects.filter(relationship_owner=person, partnership=partnership)
+        for interaction in (open_step, done_step, others_step):
+            interaction.refresh_from_db()
+        elsewhere.refresh_from_db()
+        kept.refresh_from_db()
+        # The change is in the organisation's history, by the leader who removed them.
+        latest = owned[0].history.first()
+    assert open_step.next_step_owner is None
+    assert done_step.next_step_owner == person  # a record of who did it
+    assert others_step.next_step_owner == leader
+    assert kept.relationship_owner == leader
+    assert elsewhere.relationship_owner == person
+    assert latest.relationship_owner_id is None
+    assert latest.history_user == leader
+
+
+def test_removing_the_last_leader_changes_no_ownership(leader_client, leader, partnership):
+    with scopes_disabled():
+        organisation = OrganisationFactory(partnership=partnership, relationship_owner=leader)
+        membership = leader.memberships.get()
+    url = reverse("partners:membership-delete", kwargs={"slug": "twente", "code": membership.code})
+    assert leader_client.post(url).status_code == 400
+    with scopes_disabled():
+        organisation.refresh_from_db()
+    assert organisation.relationship_owner == leader
+
+
+def test_the_removal_page_says_when_a_member_owns_nothing(leader_client, partnership):
+    with scopes_disabled():
+        leaving = MembershipFactory(partnership=partnership, user=UserFactory())
+    url = reverse("partners:membership-delete", kwargs={"slug": "twente", "code": leaving.code})
+    response = leader_client.get(url)
+    assert (response.context["owned_organisations"], response.context["owned_next_steps"]) == (
+        0,
+        0,
+    )

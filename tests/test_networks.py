@@ -1,18 +1,23 @@
 """Networks the partnership works with and their member organisations (issue 3, item 4)."""
 
 from io import BytesIO
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from django.contrib import messages
+from django.contrib.messages import get_messages
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from partners.models import Network, NetworkKind, NetworkMember, OrganisationKind
 from partners.selectors.networks import organisation_networks
 from partners.services import networks as services
 from tests.factories import NetworkFactory, NetworkMemberFactory, OrganisationFactory
+from tests.xlsx_checks import assert_defused
 
 SCRIPT = "<script>alert(1)</script>"
 
@@ -333,6 +338,80 @@ def test_remove_through_another_networks_address_is_404(leader_client, partnersh
     assert NetworkMember.objects.filter(pk=member.pk).exists()
 
 
+# --- Changing a member's role -----------------------------------------------------------
+
+
+def role_url(member):
+    return url("network-member-add", code=member.network.code) + f"?member={member.pk}"
+
+
+def test_the_network_page_links_to_changing_each_members_role(leader_client, partnership):
+    member = NetworkMemberFactory(network=NetworkFactory(partnership=partnership))
+    html = leader_client.get(url("network-detail", code=member.network.code)).content.decode()
+    assert role_url(member) in html
+
+
+def test_editor_changes_a_members_role(client, editor, partnership):
+    client.force_login(editor)
+    member = NetworkMemberFactory(network=NetworkFactory(partnership=partnership), role="Lid")
+    form = client.get(role_url(member))
+    assert form.status_code == 200
+    assert form.context["form"].initial == {"role": "Lid"}
+    response = client.post(role_url(member), {"role": "  Voorzitter  "})
+    assert response.status_code == 302
+    assert response.url == url("network-detail", code=member.network.code)
+    member.refresh_from_db()
+    assert member.role == "Voorzitter"
+    assert NetworkMember.objects.count() == 1
+
+
+@pytest.mark.parametrize("role", ["R" * 201, "R" * 10_000])
+def test_a_too_long_role_is_a_form_error_and_changes_nothing(leader_client, partnership, role):
+    member = NetworkMemberFactory(network=NetworkFactory(partnership=partnership), role="Lid")
+    response = leader_client.post(role_url(member), {"role": role})
+    assert response.status_code == 200
+    assert "role" in response.context["form"].errors
+    member.refresh_from_db()
+    assert member.role == "Lid"
+
+
+def test_a_script_in_a_role_is_saved_as_text_and_shown_escaped(leader_client, partnership):
+    member = NetworkMemberFactory(network=NetworkFactory(partnership=partnership))
+    leader_client.post(role_url(member), {"role": SCRIPT})
+    member.refresh_from_db()
+    assert member.role == SCRIPT
+    assert SCRIPT not in leader_client.get(role_url(member)).content.decode()
+
+
+@pytest.mark.parametrize("member_id", ["abc", "999999", "", "²", "9" * 40])
+def test_an_unknown_member_is_404(leader_client, partnership, member_id):
+    network = NetworkFactory(partnership=partnership)
+    address = url("network-member-add", code=network.code) + f"?member={member_id}"
+    assert leader_client.get(address).status_code == 404
+
+
+def test_a_member_of_another_network_cannot_be_changed_through_this_one(
+    leader_client, partnership, other_partnership
+):
+    member = NetworkMemberFactory(network=NetworkFactory(partnership=partnership), role="Lid")
+    other = NetworkFactory(partnership=partnership)
+    address = url("network-member-add", code=other.code) + f"?member={member.pk}"
+    assert leader_client.post(address, {"role": "Gekaapt"}).status_code == 404
+    foreign = NetworkMemberFactory(network=NetworkFactory(partnership=other_partnership))
+    assert leader_client.post(role_url(foreign), {"role": "Gekaapt"}).status_code == 404
+    member.refresh_from_db()
+    foreign.refresh_from_db()
+    assert (member.role, foreign.role) == ("Lid", "Lid")
+
+
+def test_a_viewer_cannot_change_a_role(client, viewer, partnership):
+    client.force_login(viewer)
+    member = NetworkMemberFactory(network=NetworkFactory(partnership=partnership), role="Lid")
+    assert client.post(role_url(member), {"role": "Voorzitter"}).status_code == 403
+    member.refresh_from_db()
+    assert member.role == "Lid"
+
+
 def test_viewer_sees_no_write_links(client, viewer, partnership):
     client.force_login(viewer)
     member = NetworkMemberFactory(network=NetworkFactory(partnership=partnership))
@@ -453,15 +532,14 @@ def test_export_has_a_row_per_member_and_one_for_a_network_without_members(
     assert by_organisation["Bouwbedrijf Oost"][0] == "Bedrijfstakschool Bouw"
     assert by_organisation["Bouwbedrijf Oost"][2] == "https://bouw.example.nl"
     assert by_organisation["Bouwbedrijf Oost"][5] == "Opleider"
-    assert by_organisation["ROC van Twente"][5] == '\'=HYPERLINK("http://evil")'
+    assert_defused(sheet, '=HYPERLINK("http://evil")')
     empty = [row for row in body if row[0] == "Club zonder leden"]
     assert len(empty) == 1 and not empty[0][3] and not empty[0][5]
 
 
 def test_export_neutralises_a_role_starting_with_at(leader_client, partnership):
     NetworkMemberFactory(network=NetworkFactory(partnership=partnership), role="@SUM(1+1)")
-    rows = list(_sheet(leader_client.get(url("network-export"))).iter_rows(values_only=True))
-    assert rows[1][5] == "'@SUM(1+1)"
+    assert_defused(_sheet(leader_client.get(url("network-export"))), "@SUM(1+1)")
 
 
 def test_export_uses_the_current_filter_and_every_page(leader_client, partnership):
@@ -481,6 +559,23 @@ def test_export_leaves_out_other_partnerships(leader_client, partnership, other_
     NetworkFactory(partnership=partnership, name="Hier")
     rows = list(_sheet(leader_client.get(url("network-export"))).iter_rows(values_only=True))
     assert [row[0] for row in rows[1:]] == ["Hier"]
+
+
+def test_export_file_name_has_the_partnership_and_the_date(leader_client, partnership):
+    response = leader_client.get(url("network-export"))
+    stamp = timezone.localdate().isoformat()
+    assert f'filename="netwerken-twente-{stamp}.xlsx"' in response["Content-Disposition"]
+
+
+@pytest.mark.parametrize("params", [{"kind": "bogus"}, {"organisation": "999999", "q": "a"}])
+def test_export_with_an_invalid_filter_goes_back_to_the_list(leader_client, partnership, params):
+    NetworkFactory(partnership=partnership)
+    response = leader_client.get(url("network-export"), params)
+    assert response.status_code == 302
+    location = urlsplit(response["Location"])
+    assert location.path == url("network-list")
+    assert parse_qs(location.query) == {key: [value] for key, value in params.items()}
+    assert [m.level for m in get_messages(response.wsgi_request)] == [messages.ERROR]
 
 
 # --- Speed --------------------------------------------------------------------------------

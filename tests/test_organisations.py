@@ -1,14 +1,22 @@
 import datetime
 import io
+from decimal import Decimal
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from django.contrib import messages
+from django.contrib.messages import get_messages
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django_scopes import scope, scopes_disabled
 from openpyxl import load_workbook
 
-from partners.models import Organisation, OrganisationKind, Stage, StageChange
+from partners.models import Authority, Organisation, OrganisationKind, Stage, StageChange
+from partners.selectors.organisations import organisation_history
+from partners.services import contacts as contact_services
 from partners.services import organisations as services
 from tests.factories import (
     ContactFactory,
@@ -17,6 +25,7 @@ from tests.factories import (
     OrganisationFactory,
     SignatoryFactory,
 )
+from tests.xlsx_checks import assert_defused
 
 HOSTILE = "<script>alert(1)</script>"
 
@@ -214,6 +223,18 @@ def test_move_redirects_only_to_a_local_next(leader_client, partnership, no_scop
     assert response.url == _url("organisation-board")
 
 
+def test_moving_to_the_same_stage_says_so_and_records_nothing(
+    leader_client, partnership, no_scopes
+):
+    organisation = OrganisationFactory(partnership=partnership, stage="committed")
+    response = leader_client.post(
+        _url("organisation-move", code=organisation.code), {"stage": "committed"}
+    )
+    assert response.status_code == 302
+    assert [m.level for m in get_messages(response.wsgi_request)] == [messages.INFO]
+    assert not StageChange.objects.filter(organisation=organisation).exists()
+
+
 def test_board_groups_organisations_by_stage(leader_client, partnership, no_scopes):
     OrganisationFactory(partnership=partnership, name="Alfa", stage=Stage.PROSPECT)
     OrganisationFactory(partnership=partnership, name="Beta", stage=Stage.SIGNED)
@@ -254,6 +275,47 @@ def test_delete_asks_first_and_keeps_organisations_with_contacts(
     assert not Organisation.objects.filter(pk=empty.pk).exists()
     assert leader_client.post(_url("organisation-delete", code=used.code)).status_code == 400
     assert Organisation.objects.filter(pk=used.pk).exists()
+
+
+def test_delete_is_refused_for_an_organisation_with_only_contact_moments(
+    leader_client, partnership, no_scopes
+):
+    organisation = InteractionFactory(
+        organisation=OrganisationFactory(partnership=partnership)
+    ).organisation
+    response = leader_client.get(_url("organisation-delete", code=organisation.code))
+    assert response.context["summary"].blocked
+    assert response.context["summary"].interactions == 1
+    assert (
+        leader_client.post(_url("organisation-delete", code=organisation.code)).status_code == 400
+    )
+    assert Organisation.objects.filter(pk=organisation.pk).exists()
+
+
+def test_delete_page_counts_what_goes_and_what_blocks(
+    leader_client, leader, partnership, no_scopes
+):
+    organisation = services.organisation_create(
+        partnership=partnership, user=leader, name="Vergissing B.V.", kind="company"
+    )
+    services.organisation_move(organisation=organisation, stage="approached", user=leader)
+    NetworkMemberFactory(network__partnership=partnership, organisation=organisation)
+    response = leader_client.get(_url("organisation-delete", code=organisation.code))
+    summary = response.context["summary"]
+    assert (summary.contacts, summary.interactions) == (0, 0)
+    assert (summary.network_memberships, summary.stage_changes) == (1, 2)
+    assert not summary.blocked
+    assert (
+        leader_client.post(_url("organisation-delete", code=organisation.code)).status_code == 302
+    )
+    assert not Organisation.objects.filter(pk=organisation.pk).exists()
+    assert not StageChange.objects.filter(organisation_id=organisation.pk).exists()
+
+    blocked = ContactFactory(organisation=OrganisationFactory(partnership=partnership)).organisation
+    response = leader_client.get(_url("organisation-delete", code=blocked.code))
+    assert response.context["summary"].blocked
+    # No delete button while something blocks it.
+    assert 'type="submit" class="btn btn-danger"' not in response.content.decode()
 
 
 # --- Lists, filters, export -------------------------------------------------------------
@@ -297,15 +359,53 @@ def test_list_filters_and_searches(leader_client, partnership, leader, no_scopes
 def test_gone_quiet_filter_lists_active_organisations_without_recent_contact(
     leader_client, partnership, no_scopes
 ):
-    quiet = OrganisationFactory(partnership=partnership, name="Stil Bedrijf", stage="committed")
+    long_ago = timezone.now() - datetime.timedelta(days=365)
+    quiet = OrganisationFactory(
+        partnership=partnership, name="Stil Bedrijf", stage="committed", stage_changed_at=long_ago
+    )
     InteractionFactory(
         organisation=quiet, date=datetime.date.today() - datetime.timedelta(days=200)
     )
-    busy = OrganisationFactory(partnership=partnership, name="Druk Bedrijf", stage="committed")
+    busy = OrganisationFactory(
+        partnership=partnership, name="Druk Bedrijf", stage="committed", stage_changed_at=long_ago
+    )
     InteractionFactory(organisation=busy)
-    OrganisationFactory(partnership=partnership, name="Gepauzeerd", stage="paused")
+    OrganisationFactory(
+        partnership=partnership, name="Gepauzeerd", stage="paused", stage_changed_at=long_ago
+    )
+    # Just moved into an active stage: a grace period of N days before it can go quiet.
+    OrganisationFactory(partnership=partnership, name="Net benaderd", stage="approached")
     response = leader_client.get(_url("organisation-list"), {"quiet": "yes"})
     assert [o.name for o in response.context["page"]] == ["Stil Bedrijf"]
+
+
+def test_last_contact_leaves_out_planned_contact_moments(leader_client, partnership, no_scopes):
+    today = timezone.localdate()
+    organisation = OrganisationFactory(partnership=partnership, name="Gepland Bedrijf")
+    InteractionFactory(organisation=organisation, date=today - datetime.timedelta(days=10))
+    InteractionFactory(
+        organisation=organisation,
+        date=today + datetime.timedelta(days=5),
+        next_step="Voorbereiden",
+        next_step_due=today + datetime.timedelta(days=5),
+    )
+    only_planned = OrganisationFactory(partnership=partnership, name="Alleen Gepland")
+    InteractionFactory(
+        organisation=only_planned,
+        date=today + datetime.timedelta(days=5),
+        next_step="Voorbereiden",
+        next_step_due=today + datetime.timedelta(days=5),
+    )
+    response = leader_client.get(_url("organisation-list"))
+    last = {o.name: o.last_contact for o in response.context["page"]}
+    assert last == {
+        "Alleen Gepland": None,
+        "Gepland Bedrijf": today - datetime.timedelta(days=10),
+    }
+    sheet = load_workbook(io.BytesIO(leader_client.get(_url("organisation-export")).content)).active
+    exported = {row[0]: row[14] for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert exported["Alleen Gepland"] is None
+    assert exported["Gepland Bedrijf"].date() == today - datetime.timedelta(days=10)
 
 
 def test_list_with_bad_filter_values_does_not_fail(leader_client, partnership, no_scopes):
@@ -333,8 +433,29 @@ def test_export_follows_the_filter_and_defuses_formulas(leader_client, partnersh
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][0] == "Naam"
     assert len(rows) == 2
-    assert rows[1][0] == '\'=HYPERLINK("http://x")'
-    assert rows[1][9] == "'@SUM(A1)"
+    assert_defused(sheet, '=HYPERLINK("http://x")')
+    assert_defused(sheet, "@SUM(A1)")
+
+
+@pytest.mark.parametrize(
+    "params", [{"stage": "bogus"}, {"kind": "castle", "q": "oost"}, {"network": "999999"}]
+)
+def test_export_with_an_invalid_filter_goes_back_to_the_list_and_exports_nothing(
+    leader_client, partnership, no_scopes, params
+):
+    OrganisationFactory(partnership=partnership)
+    response = leader_client.get(_url("organisation-export"), params)
+    assert response.status_code == 302
+    location = urlsplit(response["Location"])
+    assert location.path == _url("organisation-list")
+    assert parse_qs(location.query) == {key: [value] for key, value in params.items()}
+    assert [m.level for m in get_messages(response.wsgi_request)] == [messages.ERROR]
+
+
+def test_export_file_name_has_the_partnership_and_the_date(leader_client, partnership):
+    response = leader_client.get(_url("organisation-export"))
+    stamp = timezone.localdate().isoformat()
+    assert f'filename="organisaties-twente-{stamp}.xlsx"' in response["Content-Disposition"]
 
 
 def _queries(client, url):
@@ -401,6 +522,52 @@ def test_history_shows_who_changed_what(leader_client, leader, partnership, no_s
     assert len(history) == 2
     assert history[0].who == leader
     assert [(old, new) for _label, old, new in history[0].changes] == [("Almelo", "Hengelo")]
+
+
+def test_history_shows_dates_amounts_and_the_co_signatory_as_the_page_does(
+    leader, partnership, no_scopes
+):
+    organisation = OrganisationFactory(partnership=partnership)
+    anna = ContactFactory(organisation=organisation, name="Anna Aalders")
+    bram = ContactFactory(organisation=organisation, name="Bram Bos")
+    proxy = ContactFactory(organisation=organisation, name="Piet Proxy")
+    evidence = {"evidence_source": "kvk_extract", "evidence_reference": "KvK 1"}
+    first = datetime.date(2026, 1, 15)
+    contact_services.signatory_save(
+        contact=anna, authority=Authority.JOINT_DIRECTOR, evidence_date=first, **evidence
+    )
+    signatory = contact_services.signatory_check(signatory=anna.signatory, user=leader)
+    checked_at = signatory.checked_at
+    bram_signatory = contact_services.signatory_save(
+        contact=bram, authority=Authority.JOINT_DIRECTOR, evidence_date=first, **evidence
+    )
+    contact_services.signatory_save(
+        contact=anna,
+        authority=Authority.JOINT_DIRECTOR,
+        co_signatory=bram_signatory,
+        evidence_date=datetime.date(2026, 2, 1),
+        **evidence,
+    )
+    contact_services.signatory_save(
+        contact=proxy, authority=Authority.PROXY, proxy_limit=Decimal("10000.50")
+    )
+    contact_services.signatory_save(
+        contact=proxy, authority=Authority.PROXY, proxy_limit=Decimal("20000.00")
+    )
+    with translation.override("nl"), scope(partnership=partnership):
+        changes = {
+            (old, new)
+            for entry in organisation_history(organisation=organisation)
+            for _label, old, new in entry.changes
+        }
+        expected = {
+            ("—", "Bram Bos"),
+            (date_format(first, "j b Y"), date_format(datetime.date(2026, 2, 1), "j b Y")),
+            (date_format(timezone.localtime(checked_at), "j b Y H:i"), "—"),
+            ("€\xa010.000,50", "€\xa020.000,00"),
+        }
+    assert expected <= changes
+    assert not any("+00:00" in value or value == "…" for pair in changes for value in pair)
 
 
 def test_partnership_settings_validate_quiet_days(leader_client, partnership):

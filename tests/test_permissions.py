@@ -17,12 +17,21 @@ from django_scopes import scopes_disabled
 from partners.models import Invitation, Membership, Role
 from partners.services import members as services
 from tests.factories import (
+    ActivityFactory,
+    BudgetFactory,
     ContactFactory,
+    ContributionFactory,
+    CostLineFactory,
+    EvaluationFactory,
+    FundingLineFactory,
+    GoalFactory,
     InteractionFactory,
     MembershipFactory,
     NetworkFactory,
     NetworkMemberFactory,
     OrganisationFactory,
+    ParticipantFactory,
+    ResultFactory,
     SignatoryFactory,
     UserFactory,
 )
@@ -158,8 +167,103 @@ MATRIX = [
     Case("partners:next-step-done", WRITE_POST, method="post", kwargs=("slug", "code:interaction")),
     Case("partners:follow-up", READ, kwargs=("slug",)),
     Case("partners:gone-quiet", READ, kwargs=("slug",)),
+    # Activities, results, goals and evaluations
     Case("activities:activity-list", READ, kwargs=("slug",)),
+    Case("activities:activity-export", READ, kwargs=("slug",)),
+    Case("activities:activity-create", WRITE, kwargs=("slug",)),
+    Case("activities:activity-detail", READ, kwargs=("slug", "code:activity")),
+    Case("activities:activity-update", WRITE, kwargs=("slug", "code:activity")),
+    Case("activities:activity-delete", WRITE, kwargs=("slug", "code:activity")),
+    Case("activities:activity-delete", WRITE_POST, method="post", kwargs=("slug", "code:activity")),
+    Case("activities:result-create", WRITE, kwargs=("slug", "code:activity")),
+    Case("activities:result-update", WRITE, kwargs=("slug", "code:result")),
+    Case("activities:result-delete", WRITE, kwargs=("slug", "code:result")),
+    Case("activities:result-delete", WRITE_POST, method="post", kwargs=("slug", "code:result")),
+    Case("activities:goal-list", READ, kwargs=("slug",)),
+    Case("activities:goal-create", WRITE, kwargs=("slug",)),
+    Case(
+        "activities:goal-create",
+        WRITE_POST,
+        method="post",
+        kwargs=("slug",),
+        data={"title": "Meer technici in de regio", "horizon": "long"},
+    ),
+    Case("activities:goal-detail", READ, kwargs=("slug", "code:goal")),
+    Case("activities:goal-update", WRITE, kwargs=("slug", "code:goal")),
+    Case("activities:goal-delete", WRITE, kwargs=("slug", "code:goal")),
+    Case("activities:evaluation-list", READ, kwargs=("slug",)),
+    Case("activities:evaluation-create", WRITE, kwargs=("slug",)),
+    Case("activities:evaluation-detail", READ, kwargs=("slug", "code:evaluation")),
+    Case("activities:evaluation-update", WRITE, kwargs=("slug", "code:evaluation")),
+    Case("activities:evaluation-delete", WRITE, kwargs=("slug", "code:evaluation")),
+    Case(
+        "activities:evaluation-delete",
+        WRITE_POST,
+        method="post",
+        kwargs=("slug", "code:evaluation"),
+    ),
+    # Cofinancing
     Case("cofinancing:overview", READ, kwargs=("slug",)),
+    Case("cofinancing:budget-scheme", LEAD, kwargs=("slug",)),
+    Case(
+        "cofinancing:budget-scheme",
+        LEAD_POST,
+        method="post",
+        kwargs=("slug",),
+        data={"scheme": "sto-2024"},
+    ),
+    Case("cofinancing:contribution-list", READ, kwargs=("slug",)),
+    Case("cofinancing:contribution-create", WRITE, kwargs=("slug",)),
+    Case(
+        "cofinancing:contribution-preview",
+        WRITE,
+        method="post",
+        kwargs=("slug",),
+        data={"kind": "labour", "hours": "12", "year": "2026"},
+    ),
+    Case("cofinancing:contribution-detail", READ, kwargs=("slug", "code:contribution")),
+    Case("cofinancing:contribution-update", WRITE, kwargs=("slug", "code:contribution")),
+    Case("cofinancing:contribution-delete", WRITE, kwargs=("slug", "code:contribution")),
+    Case(
+        "cofinancing:contribution-delete",
+        WRITE_POST,
+        method="post",
+        kwargs=("slug", "code:contribution"),
+    ),
+    Case("cofinancing:budget", READ, kwargs=("slug",)),
+    Case("cofinancing:cost-line-create", WRITE, kwargs=("slug",)),
+    Case(
+        "cofinancing:cost-line-create",
+        WRITE_POST,
+        method="post",
+        kwargs=("slug",),
+        data={
+            "year": "2026",
+            "category": "material",
+            "description": "Lasapparatuur",
+            "unit_price": "1250,00",
+            "quantity": "2",
+        },
+    ),
+    Case("cofinancing:cost-line-update", WRITE, kwargs=("slug", "code:cost_line")),
+    Case("cofinancing:cost-line-delete", WRITE, kwargs=("slug", "code:cost_line")),
+    Case(
+        "cofinancing:cost-line-delete", WRITE_POST, method="post", kwargs=("slug", "code:cost_line")
+    ),
+    Case("cofinancing:funding-line-create", WRITE, kwargs=("slug",)),
+    Case("cofinancing:funding-line-update", WRITE, kwargs=("slug", "code:funding_line")),
+    Case("cofinancing:funding-line-delete", WRITE, kwargs=("slug", "code:funding_line")),
+    Case(
+        "cofinancing:funding-line-delete",
+        WRITE_POST,
+        method="post",
+        kwargs=("slug", "code:funding_line"),
+    ),
+    Case("cofinancing:import-upload", READ, kwargs=("slug",)),
+    Case("cofinancing:import-upload", LEAD, method="post", kwargs=("slug",)),
+    Case("cofinancing:import-confirm", {**LEAD, "leader": 302}, method="post", kwargs=("slug",)),
+    Case("cofinancing:import-template", READ, kwargs=("slug",)),
+    Case("cofinancing:export", READ, kwargs=("slug",)),
     Case("agreements:agreement-list", READ, kwargs=("slug",)),
     # Public pages: reachable without an account.
     Case("accounts:login", {**everyone(302), "anonymous": 200}),
@@ -201,7 +305,24 @@ def context(partnership, leader, editor, viewer, outsider):
             next_step_due=datetime.date.today(),
             next_step_owner=leader,
         )
+        goal = GoalFactory(partnership=partnership)
+        activity = ActivityFactory(partnership=partnership, lead_organisation=organisation)
+        activity.goals.add(goal)
+        ParticipantFactory(activity=activity, organisation=organisation)
+        result = ResultFactory(activity=activity, goal=goal, value=5)
+        evaluation = EvaluationFactory(partnership=partnership)
+        BudgetFactory(partnership=partnership)
+        contribution = ContributionFactory(organisation=organisation, activity=activity)
+        cost_line = CostLineFactory(partnership=partnership)
+        funding_line = FundingLineFactory(partnership=partnership)
     return {
+        "contribution": contribution.code,
+        "cost_line": cost_line.code,
+        "funding_line": funding_line.code,
+        "goal": goal.code,
+        "activity": activity.code,
+        "result": result.code,
+        "evaluation": evaluation.code,
         "organisation": organisation.code,
         "contact": contact.code,
         "signed_contact": signed.code,

@@ -126,3 +126,11 @@ def test_env_example_documents_every_variable_settings_read():
     read = set(re.findall(r'env_\w+\(\s*"([A-Z_]+)"', source))
     documented = set(re.findall(r"^#?\s*([A-Z_]+)=", (ROOT / ".env.example").read_text(), re.M))
     assert read - documented == set()
+
+
+def test_static_files_collect_with_the_production_storage(tmp_path):
+    """WhiteNoise's manifest storage fails on a reference to a missing file (a vendored
+    stylesheet naming its source map, say): then every page is a 500 in production."""
+    result = _manage("collectstatic", "--no-input", "-v0", **PRODUCTION, STATIC_ROOT=str(tmp_path))
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert (tmp_path / "staticfiles.json").exists()

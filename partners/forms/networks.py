@@ -43,3 +43,14 @@ class NetworkMemberForm(forms.Form):
     def __init__(self, *args, organisations, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = organisations
+
+
+class NetworkMemberRoleForm(forms.Form):
+    """Changes the role of an organisation that is already a member of a network."""
+
+    role = forms.CharField(
+        label=_("Role in the network"),
+        max_length=200,
+        required=False,
+        help_text=_("For example: member, founder, chair, host of the fieldlab."),
+    )

@@ -1,7 +1,9 @@
+import re
 import uuid
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
@@ -90,10 +92,24 @@ brin_validator = RegexValidator(
     r"^\d{2}[A-Z]{2}$",
     _("A BRIN code has 2 digits followed by 2 letters, for example 25LH."),
 )
-phone_validator = RegexValidator(
-    r"^\+?[0-9 ()\-]{8,20}$",
-    _("Enter a phone number of 8 to 20 digits, for example 053 123 4567 or +31 53 123 4567."),
-)
+PHONE_MIN_DIGITS, PHONE_MAX_DIGITS = 8, 15  # E.164 allows at most 15 digits
+_PHONE_CHARACTERS = re.compile(r"^\+?[0-9 ()\-]*$")
+
+
+def validate_phone(value: str) -> None:
+    """A phone number has 8 to 15 digits, written with only digits, spaces, hyphens and
+    brackets, and a + only as its first character ("--------" has no digits at all)."""
+    digits = sum(character.isdigit() for character in value)
+    if not _PHONE_CHARACTERS.match(value) or not PHONE_MIN_DIGITS <= digits <= PHONE_MAX_DIGITS:
+        raise ValidationError(
+            _(
+                "Enter a phone number of %(min)d to %(max)d digits, using only digits, "
+                "spaces, hyphens, brackets and a leading +, for example 053 123 4567 or "
+                "+31 53 123 4567."
+            ),
+            code="invalid_phone",
+            params={"min": PHONE_MIN_DIGITS, "max": PHONE_MAX_DIGITS},
+        )
 
 
 class Organisation(models.Model):
@@ -221,7 +237,7 @@ class Contact(models.Model):
     )
     name = models.CharField(_("name"), max_length=200)
     email = models.EmailField(_("e-mail address"), blank=True)
-    phone = models.CharField(_("phone"), max_length=20, blank=True, validators=[phone_validator])
+    phone = models.CharField(_("phone"), max_length=20, blank=True, validators=[validate_phone])
     job_title = models.CharField(_("job title"), max_length=200, blank=True)
     is_primary = models.BooleanField(_("primary contact"), default=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -250,8 +266,11 @@ class Authority(models.TextChoices):
     SOLE_DIRECTOR = "sole_director", _("Director, solely authorised")
     JOINT_DIRECTOR = "joint_director", _("Director, jointly authorised")
     PROXY = "proxy", _("Proxy, limited to an amount")
-    SCHOOL_BOARD = "school_board", _("Board member of the school's legal entity")
-    MUNICIPAL_MANDATE = "municipal_mandate", _("Mayor or mandated official")
+    SCHOOL_BOARD = (
+        "school_board",
+        _("Member of the College van Bestuur or of the board of the school's legal entity"),
+    )
+    MUNICIPAL_MANDATE = "municipal_mandate", _("Mayor, King's Commissioner or mandated official")
 
 
 class EvidenceSource(models.TextChoices):

@@ -16,10 +16,11 @@ from django.db.models import (
     QuerySet,
     Value,
 )
+from django.utils import timezone
 
 from partners.models import ACTIVE_STAGES, Contact, Interaction, Organisation, Partnership
 
-# "Due this week": today and the seven days after it.
+# "Due in the next 7 days": today and the seven days after it.
 DUE_SOON_DAYS = 7
 
 
@@ -41,7 +42,7 @@ def open_next_steps(
 
 
 def follow_ups_due(*, partnership: Partnership, today: datetime.date) -> QuerySet[Interaction]:
-    """Open next steps that are overdue or due within a week of `today`, by due date."""
+    """Open next steps that are overdue or due in the next 7 days, by due date."""
     return open_next_steps(
         partnership=partnership, until=today + datetime.timedelta(days=DUE_SOON_DAYS)
     )
@@ -49,13 +50,21 @@ def follow_ups_due(*, partnership: Partnership, today: datetime.date) -> QuerySe
 
 def gone_quiet(*, partnership: Partnership, today: datetime.date) -> QuerySet[Organisation]:
     """Organisations in an active stage without a contact moment in the last
-    `partnership.quiet_after_days` days (issue 3, item 5), longest quiet first.
+    N = `partnership.quiet_after_days` days (issue 3, item 5), longest quiet first.
 
     A moment dated today − N or later counts as recent; one dated after today is planned,
-    not contact, so it neither counts as recent nor as the last contact. Annotates
-    `last_contact` (a date, or None for never) and `quiet_for` (a timedelta, or None).
+    not contact, so it neither counts as recent nor as the last contact. An organisation
+    also has N days of grace after moving into its current stage (its `stage_changed_at`
+    falls on today − N or earlier), so one just moved into an active stage is not "gone
+    quiet (never)" at once. Annotates `last_contact` (a date, or None for never) and
+    `quiet_for` (a timedelta, or None).
     """
     since = today - datetime.timedelta(days=partnership.quiet_after_days)
+    # The first moment of the day after `since`, local time: a stage entered before it has
+    # been held for at least N days.
+    in_stage_before = timezone.make_aware(
+        datetime.datetime.combine(since + datetime.timedelta(days=1), datetime.time.min)
+    )
     recent = Interaction.objects.filter(
         partnership=partnership,
         organisation=OuterRef("pk"),
@@ -63,7 +72,11 @@ def gone_quiet(*, partnership: Partnership, today: datetime.date) -> QuerySet[Or
         date__lte=today,
     )
     return (
-        Organisation.objects.filter(partnership=partnership, stage__in=ACTIVE_STAGES)
+        Organisation.objects.filter(
+            partnership=partnership,
+            stage__in=ACTIVE_STAGES,
+            stage_changed_at__lt=in_stage_before,
+        )
         .filter(~Exists(recent))
         .annotate(last_contact=Max("interactions__date", filter=Q(interactions__date__lte=today)))
         .annotate(

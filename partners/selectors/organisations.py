@@ -1,10 +1,13 @@
 """Reads on organisations: lists, the pipeline board, the detail page and its history."""
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Max, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
+from django.utils import timezone
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
 from partners.models import (
@@ -16,13 +19,19 @@ from partners.models import (
     Stage,
     StageChange,
 )
+from sterk.money import format_euro
 
 
-def organisation_list(*, partnership: Partnership) -> QuerySet[Organisation]:
+def organisation_list(
+    *, partnership: Partnership, today: date | None = None
+) -> QuerySet[Organisation]:
+    """The partnership's organisations by name, with `last_contact`: the date of the latest
+    contact moment up to `today` (a planned moment in the future is not contact yet)."""
+    today = today or timezone.localdate()
     return (
         Organisation.objects.filter(partnership=partnership)
         .select_related("relationship_owner")
-        .annotate(last_contact=Max("interactions__date"))
+        .annotate(last_contact=Max("interactions__date", filter=Q(interactions__date__lte=today)))
         .order_by("name", "pk")
     )
 
@@ -84,22 +93,36 @@ class HistoryEntry:
 
 _SKIPPED = {"id", "code", "partnership", "created_at", "stage_changed_at", "counts_as_business"}
 
+# Decimal fields that hold an amount in euros; other Decimals are shown as plain numbers.
+_MONEY_FIELDS = {"proxy_limit"}
 
-def _display(record, model_field, value, users) -> str:
+
+def _display(model_field, value, names) -> str:
+    """A value from the history as the rest of the page shows it: choices by label, users,
+    signatories, contacts and organisations by name (from `names`, keyed by related model,
+    so no query per row), datetimes in local time, dates and amounts the Dutch way."""
     if value in (None, ""):
         return "—"
     if model_field.choices:
         return str(dict(model_field.flatchoices).get(value, value))
     if model_field.is_relation:
-        if model_field.related_model is get_user_model():
-            return str(users.get(value, "—"))
-        return "…"
+        return str(names.get(model_field.related_model, {}).get(value, "…"))
     if isinstance(value, bool):
         return _("yes") if value else _("no")
+    if isinstance(value, datetime):
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+        return date_format(value, "j b Y H:i")
+    if isinstance(value, date):
+        return date_format(value, "j b Y")
+    if isinstance(value, Decimal):
+        if model_field.name in _MONEY_FIELDS:
+            return format_euro(value)
+        return number_format(value, use_l10n=True)
     return str(value)
 
 
-def _entries(records, subject_of, users) -> list[HistoryEntry]:
+def _entries(records, subject_of, names) -> list[HistoryEntry]:
     """One entry per historical record, with the fields that changed since the previous one."""
     entries, previous = [], {}
     model = None
@@ -115,8 +138,8 @@ def _entries(records, subject_of, users) -> list[HistoryEntry]:
                 changes.append(
                     (
                         str(model_field.verbose_name),
-                        _display(record, model_field, change.old, users),
-                        _display(record, model_field, change.new, users),
+                        _display(model_field, change.old, names),
+                        _display(model_field, change.new, names),
                     )
                 )
             if not changes:
@@ -135,7 +158,9 @@ def organisation_history(*, organisation: Organisation, limit: int = 50) -> list
     """Who changed what and when, on the organisation, its contacts and their signatories.
 
     Four queries whatever the length of the history: the records of each model, and the
-    partnership's members to name users in changed fields.
+    partnership's members to name users in changed fields. A co-signatory is named from the
+    signatory and contact records already loaded (a co-signatory belongs to the same
+    organisation).
     """
     org_records = organisation.history.select_related("history_user")
     contact_model = Contact.history.model
@@ -143,23 +168,59 @@ def organisation_history(*, organisation: Organisation, limit: int = 50) -> list
         contact_model.objects.filter(organisation_id=organisation.pk).select_related("history_user")
     )
     contact_names = {r.id: r.name for r in contact_records}
-    signatory_records = Signatory.history.model.objects.filter(
-        contact_id__in={r.id for r in contact_records}
-    ).select_related("history_user")
+    signatory_records = list(
+        Signatory.history.model.objects.filter(
+            contact_id__in={r.id for r in contact_records}
+        ).select_related("history_user")
+    )
     users = {
         user.pk: user
         for user in get_user_model().objects.filter(
             memberships__partnership=organisation.partnership
         )
     }
+    names = {
+        get_user_model(): users,
+        Signatory: {r.id: contact_names.get(r.contact_id, "…") for r in signatory_records},
+        Contact: contact_names,
+        Organisation: {organisation.pk: organisation.name},
+    }
     entries = [
-        *_entries(org_records, lambda r: _("Organisation"), users),
-        *_entries(contact_records, lambda r: _("Contact %(name)s") % {"name": r.name}, users),
+        *_entries(org_records, lambda r: _("Organisation"), names),
+        *_entries(contact_records, lambda r: _("Contact %(name)s") % {"name": r.name}, names),
         *_entries(
             signatory_records,
             lambda r: _("Signatory %(name)s") % {"name": contact_names.get(r.contact_id, "")},
-            users,
+            names,
         ),
     ]
     entries.sort(key=lambda e: e.when, reverse=True)
     return entries[:limit]
+
+
+# --- Deleting ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DeletionSummary:
+    """What deleting an organisation would remove, and what keeps it from being deleted."""
+
+    contacts: int
+    interactions: int
+    network_memberships: int
+    stage_changes: int
+
+    @property
+    def blocked(self) -> bool:
+        return bool(self.contacts or self.interactions)
+
+
+def organisation_deletion_summary(*, organisation: Organisation) -> DeletionSummary:
+    """The counts `services.organisation_delete` goes by (contacts and contact moments block
+    it; network memberships and stage history go with the organisation)."""
+    return DeletionSummary(
+        contacts=organisation.contacts.count(),
+        interactions=organisation.interactions.count(),
+        network_memberships=organisation.network_memberships.count(),
+        stage_changes=organisation.stage_changes.count(),
+    )

@@ -230,3 +230,15 @@ def next_step_mark_done(*, interaction: Interaction, user) -> Interaction:
     ).update(next_step_done_at=timezone.now(), next_step_done_by=user)
     interaction.refresh_from_db(fields=["next_step_done_at", "next_step_done_by"])
     return interaction
+
+
+def next_step_reopen(*, interaction: Interaction) -> Interaction:
+    """Undo "mark done": the next step is open again, and who marked it done and when is
+    forgotten. Reopening an open step changes nothing."""
+    if not interaction.next_step:
+        raise ValidationError(_("This contact moment has no next step to reopen."))
+    Interaction.objects.filter(partnership=interaction.partnership_id, pk=interaction.pk).update(
+        next_step_done_at=None, next_step_done_by=None
+    )
+    interaction.refresh_from_db(fields=["next_step_done_at", "next_step_done_by"])
+    return interaction

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django_scopes import scopes_disabled
 
 from partners.models import Invitation, Membership, Partnership, Role
+from partners.selectors.members import member_ownership
 
 User = get_user_model()
 
@@ -36,12 +37,14 @@ def normalise_email(email: str) -> str:
 
 
 def invitation_create(
-    *, partnership: Partnership, email: str, role: str, invited_by
+    *, partnership: Partnership, email: str, role: str, invited_by, base_url: str | None = None
 ) -> tuple[Invitation, str]:
     """Invite a person by e-mail with a role; returns the invitation and its one-time link.
 
     An address that is already a member is refused. A pending invitation for the same
-    address is revoked, so only the newest link works.
+    address is revoked, so only the newest link works. The link starts with `base_url`
+    (the scheme and host the leader is using, like a password-reset link), or with
+    settings.SITE_URL when the invitation is not made from a page.
     """
     email = normalise_email(email)
     if role not in Role.values:
@@ -64,7 +67,8 @@ def invitation_create(
             invited_by=invited_by,
             expires_at=now + settings.INVITATION_MAX_AGE,
         )
-    link = settings.SITE_URL + reverse("invitation-accept", kwargs={"token": token})
+    base = (base_url or settings.SITE_URL).rstrip("/")
+    link = base + reverse("invitation-accept", kwargs={"token": token})
     _send_invitation_mail(invitation, link)
     return invitation, link
 
@@ -146,9 +150,22 @@ def membership_change_role(*, membership: Membership, role: str) -> Membership:
 
 
 def membership_remove(*, membership: Membership) -> None:
+    """Remove a member; the last project leader cannot go.
+
+    What they owned in this partnership becomes unassigned in the same transaction, so no
+    organisation or open next step keeps an owner who can no longer see it: they stop being
+    relationship owner (saved one by one, so the organisation's history records it) and owner
+    of next steps not done yet. Done steps keep their owner as a record of who did them.
+    """
     if membership.role == Role.LEADER:
         _ensure_another_leader(membership)
-    membership.delete()
+    with transaction.atomic():
+        owned = member_ownership(membership=membership)
+        for organisation in owned.organisations.select_for_update():
+            organisation.relationship_owner = None
+            organisation.save(update_fields=["relationship_owner"])
+        owned.open_next_steps.update(next_step_owner=None)
+        membership.delete()
 
 
 def _ensure_another_leader(membership: Membership) -> None:

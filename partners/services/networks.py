@@ -98,3 +98,11 @@ def network_member_add(
 
 def network_member_remove(*, member: NetworkMember) -> None:
     member.delete()
+
+
+def network_member_change_role(*, member: NetworkMember, role: str = "") -> NetworkMember:
+    """Change the role an organisation has in a network (at most 200 characters)."""
+    member.role = role.strip()
+    member.full_clean(exclude=["partnership", "network", "organisation"], validate_unique=False)
+    member.save(update_fields=["role"])
+    return member

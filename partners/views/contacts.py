@@ -13,6 +13,7 @@ from partners.models import Organisation, Signatory
 from partners.selectors import contacts as selectors
 from partners.services import contacts as services
 from partners.tenancy import partnership_view
+from partners.views._exports import export_filename, invalid_filter_redirect
 from sterk.lists import paginate
 from sterk.xlsx import workbook_response
 
@@ -54,6 +55,8 @@ def contact_export(request, tenant):
     filterset = ContactFilter(
         request.GET, queryset=selectors.contact_list(partnership=tenant.partnership)
     )
+    if refused := invalid_filter_redirect(request, tenant, filterset, "partners:contact-list"):
+        return refused
     headers = [
         _("Name"),
         _("Organisation"),
@@ -62,32 +65,43 @@ def contact_export(request, tenant):
         _("Phone"),
         _("Primary contact"),
         _("Authority"),
+        _("Proxy limit"),
+        _("Co-signatory"),
         _("Evidence"),
         _("Reference"),
         _("Date of the evidence"),
         _("Checked by"),
         _("Checked at"),
     ]
-    rows = []
-    for contact in filterset.qs:
-        signatory = selectors.signatory_of(contact)
-        rows.append(
-            [
-                contact.name,
-                contact.organisation.name,
-                contact.job_title,
-                contact.email,
-                contact.phone,
-                contact.is_primary,
-                signatory.get_authority_display() if signatory else "",
-                signatory.get_evidence_source_display() if signatory else "",
-                signatory.evidence_reference if signatory else "",
-                signatory.evidence_date if signatory else None,
-                signatory.checked_by if signatory else None,
-                signatory.checked_at if signatory else None,
-            ]
-        )
-    return workbook_response("contacts.xlsx", _("Contacts"), headers, rows)
+    rows = [_export_row(contact) for contact in filterset.qs]
+    return workbook_response(
+        export_filename("contactpersonen", tenant),
+        _("Contacts"),
+        headers,
+        rows,
+        money_columns=[headers.index(_("Proxy limit"))],
+    )
+
+
+def _export_row(contact) -> list:
+    signatory = selectors.signatory_of(contact)
+    co_signatory = signatory.co_signatory if signatory else None
+    return [
+        contact.name,
+        contact.organisation.name,
+        contact.job_title,
+        contact.email,
+        contact.phone,
+        _("yes") if contact.is_primary else _("no"),
+        signatory.get_authority_display() if signatory else "",
+        signatory.proxy_limit if signatory else None,
+        co_signatory.contact.name if co_signatory else "",
+        signatory.get_evidence_source_display() if signatory else "",
+        signatory.evidence_reference if signatory else "",
+        signatory.evidence_date if signatory else None,
+        signatory.checked_by if signatory else None,
+        signatory.checked_at if signatory else None,
+    ]
 
 
 @partnership_view(need="write")

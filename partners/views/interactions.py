@@ -139,28 +139,40 @@ def _safe_next(request, default: str) -> str:
 @partnership_view(need="write")
 @require_POST
 def next_step_done(request, tenant, code):
+    """Mark a next step done in one click, or with `undo=1` open it again."""
     interaction = get_object_or_404(
         Interaction.objects.select_related("organisation", "next_step_owner"),
         partnership=tenant.partnership,
         code=code,
     )
     back = _safe_next(request, reverse("partners:follow-up", args=[tenant.partnership.slug]))
+    undo = request.POST.get("undo") == "1"
     try:
-        services.next_step_mark_done(interaction=interaction, user=request.user)
+        if undo:
+            services.next_step_reopen(interaction=interaction)
+        else:
+            services.next_step_mark_done(interaction=interaction, user=request.user)
     except ValidationError as error:
         if request.htmx:
             return HttpResponse(" ".join(error.messages), status=400)
         messages.error(request, " ".join(error.messages))
         return redirect(back)
     if request.htmx:
+        # `focus` puts autofocus on the row's status cell: htmx focuses it after the swap,
+        # so a keyboard user keeps their place in the list.
         return render(
             request,
             "partners/interactions/partials/follow_up_row.html",
-            {"tenant": tenant, "step": interaction, "today": timezone.localdate(), "next": back},
+            {
+                "tenant": tenant,
+                "step": interaction,
+                "today": timezone.localdate(),
+                "next": back,
+                "focus": True,
+            },
         )
-    messages.success(
-        request, _("Next step marked done: %(step)s") % {"step": interaction.next_step}
-    )
+    done = _("Next step open again: %(step)s") if undo else _("Next step marked done: %(step)s")
+    messages.success(request, done % {"step": interaction.next_step})
     return redirect(back)
 
 
@@ -180,7 +192,7 @@ def follow_up(request, tenant):
         "filter": filterset,
         "today": today,
         "overdue": list(steps.filter(next_step_due__lt=today)),
-        "this_week": list(steps.filter(next_step_due__gte=today, next_step_due__lte=soon)),
+        "due_soon": list(steps.filter(next_step_due__gte=today, next_step_due__lte=soon)),
         "later": list(later[:LATER_LIMIT]),
         "later_count": later.count(),
         "next": request.get_full_path(),

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from partners.forms.members import AcceptInvitationForm, InvitationForm, RoleForm
 from partners.models import Invitation, Membership
+from partners.selectors.members import member_ownership
 from partners.services import members as services
 from partners.tenancy import partnership_view
 
@@ -17,13 +18,32 @@ from partners.tenancy import partnership_view
 def member_list(request, tenant):
     memberships = Membership.objects.filter(partnership=tenant.partnership).select_related("user")
     page = Paginator(memberships.order_by("user__email"), 50).get_page(request.GET.get("page"))
-    invitations = Invitation.objects.filter(
-        partnership=tenant.partnership, accepted_at=None, revoked_at=None
-    ).select_related("invited_by")
+    invitations = list(
+        Invitation.objects.filter(
+            partnership=tenant.partnership, accepted_at=None, revoked_at=None
+        ).select_related("invited_by")
+    )
     return render(
         request,
         "partners/member_list.html",
-        {"tenant": tenant, "page": page, "invitations": invitations},
+        {
+            "tenant": tenant,
+            "page": page,
+            "invitations": invitations,
+            "withdraw": _invitation_to_withdraw(request, tenant, invitations),
+        },
+    )
+
+
+def _invitation_to_withdraw(request, tenant, invitations):
+    """The pending invitation named by `?withdraw=<code>`, whose withdrawal the page asks the
+    leader to confirm (the confirmed form posts to invitation-revoke); None otherwise."""
+    code = request.GET.get("withdraw", "")
+    if not tenant.is_leader or not code:
+        return None
+    return next(
+        (i for i in invitations if str(i.code) == code and i.status == "pending"),
+        None,
     )
 
 
@@ -34,7 +54,10 @@ def invitation_create(request, tenant):
     if request.method == "POST" and form.is_valid():
         try:
             invitation, _link = services.invitation_create(
-                partnership=tenant.partnership, invited_by=request.user, **form.cleaned_data
+                partnership=tenant.partnership,
+                invited_by=request.user,
+                base_url=request.build_absolute_uri("/"),
+                **form.cleaned_data,
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -106,10 +129,17 @@ def membership_delete(request, tenant, code):
             if membership.user_id == request.user.pk:
                 return redirect("home")
             return redirect("partners:member-list", slug=tenant.partnership.slug)
+    owned = member_ownership(membership=membership)
     return render(
         request,
         "partners/membership_confirm_delete.html",
-        {"tenant": tenant, "membership": membership, "error": error},
+        {
+            "tenant": tenant,
+            "membership": membership,
+            "error": error,
+            "owned_organisations": owned.organisations.count(),
+            "owned_next_steps": owned.open_next_steps.count(),
+        },
         status=400 if error else 200,
     )
 

@@ -2,7 +2,6 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -10,11 +9,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 from partners.filters.organisations import OrganisationFilter
 from partners.forms.organisations import OrganisationForm, PartnershipSettingsForm, StageForm
 from partners.models import Organisation
+from partners.panels import organisation_panels
 from partners.selectors import contacts as contact_selectors
 from partners.selectors import interactions as interaction_selectors
 from partners.selectors import organisations as selectors
 from partners.services import organisations as services
 from partners.tenancy import partnership_view
+from partners.views._exports import export_filename, invalid_filter_redirect
 from sterk.lists import paginate
 from sterk.xlsx import workbook_response
 
@@ -50,6 +51,8 @@ def organisation_export(request, tenant):
         queryset=selectors.organisation_list(partnership=partnership),
         partnership=partnership,
     )
+    if refused := invalid_filter_redirect(request, tenant, filterset, "partners:organisation-list"):
+        return refused
     headers = [
         _("Name"), _("Kind"), _("Sector"), _("Stage"), _("KvK number"), _("BRIN code"),
         _("Legal form"), _("Address"), _("Postal code"), _("City"), _("Website"),
@@ -65,9 +68,8 @@ def organisation_export(request, tenant):
         ]
         for o in filterset.qs
     )  # fmt: skip
-    stamp = timezone.localdate().isoformat()
     return workbook_response(
-        f"organisaties-{partnership.slug}-{stamp}.xlsx", _("Organisations"), headers, rows
+        export_filename("organisaties", tenant), _("Organisations"), headers, rows
     )
 
 
@@ -144,6 +146,7 @@ def organisation_detail(request, tenant, code):
         "stage_changes": selectors.organisation_stage_changes(organisation=organisation),
         "history": selectors.organisation_history(organisation=organisation),
         "stage_form": StageForm(initial={"stage": organisation.stage}),
+        "panels": organisation_panels(tenant=tenant, organisation=organisation),
     }
     return render(request, "partners/organisations/detail.html", context)
 
@@ -164,7 +167,12 @@ def organisation_delete(request, tenant, code):
     return render(
         request,
         "partners/organisations/confirm_delete.html",
-        {"tenant": tenant, "organisation": organisation, "error": error},
+        {
+            "tenant": tenant,
+            "organisation": organisation,
+            "error": error,
+            "summary": selectors.organisation_deletion_summary(organisation=organisation),
+        },
         status=400 if error else 200,
     )
 
@@ -192,6 +200,12 @@ def organisation_move(request, tenant, code):
         messages.success(
             request,
             _("%(name)s moved to “%(stage)s”.")
+            % {"name": organisation.name, "stage": organisation.get_stage_display()},
+        )
+    else:
+        messages.info(
+            request,
+            _("%(name)s is already in that stage (“%(stage)s”); nothing changed.")
             % {"name": organisation.name, "stage": organisation.get_stage_display()},
         )
     return redirect(_safe_next(request) or _detail_url(organisation))

@@ -23,7 +23,7 @@ def test_sign_in_reach_partnership_switch_language_and_sign_out(live_server, pag
 
     for link, heading in [
         ("Partners", "Partners"),
-        ("Activiteiten", "Activiteiten"),
+        ("Activiteiten", "Activiteitenplan"),
         ("Cofinanciering", "Cofinanciering"),
         ("Overeenkomsten", "Overeenkomsten"),
         ("Leden", "Leden"),

@@ -3,6 +3,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django_scopes import scopes_disabled
 
+from activities import demo as activities_demo
+from cofinancing import demo as cofinancing_demo
+from cofinancing.schemes import ensure_schemes
 from partners import demo as partners_demo
 
 
@@ -23,7 +26,10 @@ class Command(BaseCommand):
                 "Pass --allow-production if you really want them here."
             )
         with transaction.atomic(), scopes_disabled():
+            ensure_schemes()
             partnership = partners_demo.seed()
+            activities_demo.seed(partnership)
+            cofinancing_demo.seed(partnership)
         self.stdout.write(self.style.SUCCESS(f"Demo partnership ready: {partnership.name}"))
         self.stdout.write("Sign in at http://127.0.0.1:8000/ with one of these accounts:")
         for email, _first, _last, role in partners_demo.DEMO_ACCOUNTS:

@@ -1,0 +1,200 @@
+"""The activity form and its participant rows (issue 4, items 2 and 3).
+
+Both only validate and normalise; `activities.services.activities` saves. Every choice of
+a goal or organisation is limited to the partnership, so a forged id of another
+partnership's row is "not one of the available choices".
+"""
+
+from django import forms
+from django.forms.models import BaseInlineFormSet, inlineformset_factory
+from django.utils.translation import gettext_lazy as _
+
+from activities.models import Activity, Goal, Participant
+from activities.selectors.activities import partnership_goals, partnership_organisations
+from partners.models import Organisation, Partnership
+
+PARTICIPANT_PREFIX = "participants"
+EXTRA_PARTICIPANT_ROWS = 2
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class ActivityForm(forms.ModelForm):
+    # Declared here without choices: the model's defaults would query Goal and
+    # Organisation outside a partnership scope when the module loads.
+    goals = forms.ModelMultipleChoiceField(
+        label=_("Goals served"),
+        queryset=Goal.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    lead_organisation = forms.ModelChoiceField(
+        label=_("Lead organisation"),
+        queryset=Organisation.objects.none(),
+        required=False,
+        help_text=_("Give companies real ownership: let a partner lead, not only advise."),
+    )
+
+    class Meta:
+        model = Activity
+        fields = [
+            "short_code",
+            "title",
+            "description",
+            "form",
+            "goals",
+            "lead_organisation",
+            "start_date",
+            "end_date",
+            "status",
+            "horizon",
+            "other_funding",
+            "other_funding_note",
+        ]
+        labels = {
+            "short_code": _("Code"),
+            "title": _("Title"),
+            "description": _("Description"),
+            "form": _("Form of cooperation"),
+            "start_date": _("Start date"),
+            "end_date": _("End date"),
+            "status": _("Status"),
+            "horizon": _("Horizon"),
+            "other_funding": _("Other funding"),
+            "other_funding_note": _("Note on other funding"),
+        }
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "other_funding_note": forms.Textarea(attrs={"rows": 2}),
+            "start_date": DateInput(),
+            "end_date": DateInput(),
+        }
+
+    def __init__(self, *args, partnership: Partnership, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.partnership = partnership
+        self.fields["goals"].queryset = partnership_goals(partnership=partnership)
+        self.fields["lead_organisation"].queryset = partnership_organisations(
+            partnership=partnership
+        )
+
+    def clean_short_code(self):
+        return self.cleaned_data["short_code"].strip()
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start_date"), cleaned.get("end_date")
+        if start and end and end < start:
+            # On the field, so the model's check constraint is not reported a second time.
+            self.add_error("end_date", _("The end date cannot be before the start date."))
+        return cleaned
+
+
+class ParticipantForm(forms.ModelForm):
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"), queryset=Organisation.objects.none()
+    )
+
+    class Meta:
+        model = Participant
+        fields = ["organisation", "tasks", "responsibilities"]
+        labels = {"tasks": _("Tasks"), "responsibilities": _("Responsibilities")}
+        help_texts = {
+            "tasks": _("What this organisation does in the activity. Goes into the agreement."),
+            "responsibilities": _("What it answers for. Goes into the agreement."),
+        }
+        widgets = {
+            "tasks": forms.Textarea(attrs={"rows": 3}),
+            "responsibilities": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations
+
+    def clean_tasks(self):
+        return self.cleaned_data["tasks"].strip()
+
+    def clean_responsibilities(self):
+        return self.cleaned_data["responsibilities"].strip()
+
+    def validate_unique(self):
+        # One organisation per activity is checked among the rows of the page (see the
+        # formset's clean) and by the service. The per-row database check would wrongly
+        # refuse swapping two organisations, or re-adding one whose row is being deleted.
+        pass
+
+
+class BaseParticipantFormSet(BaseInlineFormSet):
+    def __init__(self, *args, partnership: Partnership, **kwargs):
+        self.partnership = partnership
+        self.organisations = partnership_organisations(partnership=partnership)
+        kwargs.setdefault("prefix", PARTICIPANT_PREFIX)
+        kwargs.setdefault(
+            "queryset",
+            Participant.objects.filter(partnership=partnership)
+            .select_related("organisation")
+            .order_by("organisation__name", "pk"),
+        )
+        super().__init__(*args, **kwargs)
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        # Django offers every participant the scope can see; only this activity's rows may
+        # be edited here, so a forged id of another activity's participant is an error.
+        form.fields["id"].queryset = self.get_queryset()
+
+    def get_form_kwargs(self, index):
+        return {**super().get_form_kwargs(index), "organisations": self.organisations}
+
+    def clean(self):
+        """An organisation takes part once: a second row with it gets an error."""
+        if any(self.errors):
+            return
+        seen = set()
+        for form in self._kept_forms():
+            organisation = form.cleaned_data["organisation"]
+            if organisation.pk in seen:
+                form.add_error(
+                    "organisation",
+                    _("%(organisation)s is already a participant in another row.")
+                    % {"organisation": organisation.name},
+                )
+            seen.add(organisation.pk)
+
+    def participants(self) -> list[dict]:
+        """The rows to keep, as the service takes them; empty and deleted rows left out."""
+        return [
+            {
+                "organisation": form.cleaned_data["organisation"],
+                "tasks": form.cleaned_data["tasks"],
+                "responsibilities": form.cleaned_data["responsibilities"],
+            }
+            for form in self._kept_forms()
+        ]
+
+    def _kept_forms(self):
+        # Existing rows count even when unchanged; new rows only when filled in.
+        for index, form in enumerate(self.forms):
+            if index >= self.initial_form_count() and not form.has_changed():
+                continue
+            if self._should_delete_form(form):
+                continue
+            if form.cleaned_data.get("organisation") is not None:
+                yield form
+
+
+ParticipantFormSet = inlineformset_factory(
+    Activity,
+    Participant,
+    form=ParticipantForm,
+    formset=BaseParticipantFormSet,
+    fields=["organisation", "tasks", "responsibilities"],
+    extra=EXTRA_PARTICIPANT_ROWS,
+    can_delete=True,
+)

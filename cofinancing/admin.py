@@ -1,0 +1,117 @@
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from cofinancing.models import Budget, Contribution, CostLine, FundingLine, Scheme
+from cofinancing.services.contributions import contribution_value
+from sterk.money import round_money
+
+
+class ContributionAdminForm(forms.ModelForm):
+    """The admin values a contribution by the same rules as the app; the value is never typed."""
+
+    class Meta:
+        model = Contribution
+        # The admin adds every field at request time, inside its scopes_disabled(); naming
+        # a relation here would build its choices at import, outside any scope.
+        fields = ["description"]
+
+    def clean(self):
+        cleaned = super().clean()
+        partnership = cleaned.get("partnership")
+        budget = Budget.objects.select_related("scheme").filter(partnership=partnership).first()
+        if budget is None:
+            raise ValidationError(_("This partnership has no budget (scheme) yet."))
+        if cleaned.get("kind"):
+            self.instance.value = contribution_value(
+                budget=budget, kind=cleaned["kind"], fields=cleaned
+            )
+        return cleaned
+
+
+class CostLineAdminForm(forms.ModelForm):
+    class Meta:
+        model = CostLine
+        fields = ["description"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("unit_price") is not None and cleaned.get("quantity") is not None:
+            self.instance.amount = round_money(cleaned["unit_price"] * cleaned["quantity"])
+        return cleaned
+
+
+@admin.register(Scheme)
+class SchemeAdmin(admin.ModelAdmin):
+    """Schemes are edited by admins only; project leaders choose one for their budget."""
+
+    list_display = [
+        "name",
+        "code",
+        "start_year",
+        "end_year",
+        "share",
+        "base",
+        "default_hourly_rate",
+    ]
+    search_fields = ["name", "code"]
+    list_filter = ["base"]
+
+
+@admin.register(Budget)
+class BudgetAdmin(admin.ModelAdmin):
+    list_display = ["partnership", "scheme"]
+    list_filter = ["scheme"]
+    search_fields = ["partnership__name"]
+    list_select_related = ["partnership", "scheme"]
+    autocomplete_fields = ["partnership"]
+
+
+@admin.register(Contribution)
+class ContributionAdmin(SimpleHistoryAdmin):
+    form = ContributionAdminForm
+    list_display = [
+        "description",
+        "organisation",
+        "year",
+        "kind",
+        "status",
+        "value",
+        "other_funding",
+    ]
+    list_filter = ["partnership", "year", "kind", "status"]
+    search_fields = ["description", "organisation__name", "machine_id", "other_funding"]
+    list_select_related = ["organisation"]
+    autocomplete_fields = ["partnership", "organisation", "activity", "created_by"]
+    readonly_fields = ["code", "value", "created_at"]
+
+
+@admin.register(CostLine)
+class CostLineAdmin(SimpleHistoryAdmin):
+    form = CostLineAdminForm
+    list_display = [
+        "description",
+        "partnership",
+        "year",
+        "category",
+        "unit_price",
+        "quantity",
+        "amount",
+    ]
+    list_filter = ["partnership", "year", "category"]
+    search_fields = ["description"]
+    list_select_related = ["partnership"]
+    autocomplete_fields = ["partnership", "activity"]
+    readonly_fields = ["code", "amount"]
+
+
+@admin.register(FundingLine)
+class FundingLineAdmin(SimpleHistoryAdmin):
+    list_display = ["description", "partnership", "year", "source", "amount"]
+    list_filter = ["partnership", "year", "source"]
+    search_fields = ["description"]
+    list_select_related = ["partnership"]
+    autocomplete_fields = ["partnership"]
+    readonly_fields = ["code"]

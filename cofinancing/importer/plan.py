@@ -1,0 +1,739 @@
+"""Check every row of the workbook and compare it with the database. Nothing here writes.
+
+The outcome is a Plan: per sheet, which rows create a record, which change one and which
+leave one as it is, matched on natural keys so that importing the same workbook twice
+changes nothing (issue 5, item 6):
+
+- organisation: its name, ignoring case, within the partnership;
+- activity: its code, ignoring case (as the activities app does);
+- contribution: organisation, activity code, year, kind and description;
+- cost line: year, category, description and activity;
+- funding line: year, source and description.
+
+Every problem is collected with its sheet, row and column, so a person sees all of them at
+once. Contributions are valued by cofinancing/valuation.py with the scheme's default rate,
+exactly as the contribution form does.
+"""
+
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from activities.models import Activity
+from cofinancing.importer import cells
+from cofinancing.importer.cells import CellValueError
+from cofinancing.importer.reading import Row
+from cofinancing.importer.result import (
+    CHANGED,
+    CREATED,
+    UNCHANGED,
+    CellError,
+    ImportResult,
+    RowChange,
+)
+from cofinancing.importer.spec import (
+    ACTIVITIES,
+    CONTRIBUTION_KINDS,
+    CONTRIBUTION_STATUSES,
+    CONTRIBUTIONS,
+    COST_CATEGORIES,
+    COST_LINES,
+    FUNDING_LINES,
+    FUNDING_SOURCES,
+    MAX_QUANTITY,
+    ORGANISATION_KINDS,
+    ORGANISATIONS,
+    PARTNERSHIP,
+    PARTNERSHIP_FIELDS,
+    SECTORS,
+    WORDS,
+    YES_NO,
+)
+from cofinancing.models import Budget, Contribution, CostLine, FundingLine, Scheme
+from cofinancing.services.contributions import ALL_INPUTS, INPUTS, TEXT_INPUTS, valuation_input
+from cofinancing.valuation import LABOUR, ValuationError, value_of
+from partners.models import SCHOOL_KINDS, Organisation, Partnership
+from partners.models.organisations import brin_validator, kvk_validator
+from sterk.money import MAX_AMOUNT, round_money
+
+# A cell that could not be read; its error is already recorded.
+BAD = object()
+
+# Which column holds each valuation input, to place the valuation's messages.
+INPUT_COLUMNS = {
+    "kind": "Soort",
+    "amount": "Bedrag",
+    "hours": "Uren",
+    "hourly_rate": "Uurtarief",
+    "rate_justification": "Onderbouwing uurtarief",
+    "units": "Eenheden",
+    "unit_price": "Prijs per eenheid",
+    "acquisition_value": "Aanschafwaarde",
+    "residual_value": "Restwaarde",
+    "life_months": "Levensduur (maanden)",
+    "months_used": "Gebruik (maanden)",
+    "project_share": "Projectaandeel (%)",
+    "machine_id": "Machine-ID",
+}
+SMALL_INT = 32767  # PositiveSmallIntegerField
+
+ORGANISATION_FIELDS = (
+    "name", "kind", "sector", "kvk_number", "brin_code", "city", "business_override",
+    "business_justification",
+)  # fmt: skip
+ACTIVITY_FIELDS = ("short_code", "title", "form", "start_date", "end_date")
+CONTRIBUTION_FIELDS = ("status", "other_funding", "value", *ALL_INPUTS)
+COST_LINE_FIELDS = ("unit_price", "quantity", "amount")
+FUNDING_LINE_FIELDS = ("amount",)
+
+
+@dataclass
+class Planned:
+    """One valid row: its key, the model fields it sets, and the record it matches."""
+
+    row: int
+    key: object
+    fields: dict
+    existing: object = None
+    action: str = CREATED
+    # Natural keys of the rows it points to: organisation, activity, lead organisation.
+    refs: dict = field(default_factory=dict)
+
+
+@dataclass
+class Settings:
+    name: str
+    scheme: Scheme | None
+    start_year: int | None
+    end_year: int | None
+
+
+@dataclass
+class Plan:
+    slug: str
+    partnership: Partnership | None
+    settings: Settings
+    budget: Budget | None
+    organisations: list[Planned] = field(default_factory=list)
+    activities: list[Planned] = field(default_factory=list)
+    contributions: list[Planned] = field(default_factory=list)
+    cost_lines: list[Planned] = field(default_factory=list)
+    funding_lines: list[Planned] = field(default_factory=list)
+    existing_organisations: dict = field(default_factory=dict)  # key → Organisation
+    existing_activities: dict = field(default_factory=dict)  # key → Activity
+
+
+def name_key(name: str) -> str:
+    return name.strip().casefold()
+
+
+def _quote(value: str) -> str:
+    return value if len(value) <= 60 else value[:57] + "..."
+
+
+def _kvk(value) -> str:
+    # Excel drops the leading zero of a KvK number typed as a number: 01234567 → 1234567.
+    result = cells.text(value, max_length=8)
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and result.isdigit():
+        result = result.zfill(8)
+    return result
+
+
+class Planner:
+    def __init__(self, rows: dict[str, list[Row]], *, partnership, slug, result: ImportResult):
+        self.rows = rows
+        self.partnership = partnership
+        self.slug = slug
+        self.result = result
+        self.scheme: Scheme | None = None
+
+    # --- helpers ---------------------------------------------------------------------------
+
+    def fail(self, sheet, row, column, message) -> None:
+        self.result.errors.append(
+            CellError(message=str(message), sheet=sheet, row=row, column=column)
+        )
+
+    def get(self, sheet, row: Row, column: str, convert, *, required=False, **options):
+        try:
+            value = convert(row.cells[column], **options)
+        except CellValueError as error:
+            self.fail(sheet, row.number, column, error)
+            return BAD
+        if required and (value is None or value == ""):
+            if "words" in options:
+                message = _("Fill in one of: %(words)s.") % {"words": ", ".join(options["words"])}
+            else:
+                message = _("Fill in this cell.")
+            self.fail(sheet, row.number, column, message)
+            return BAD
+        return value
+
+    def year(self, sheet, row: Row, column="Jaar"):
+        year = self.get(sheet, row, column, cells.whole, required=True, minimum=1900, maximum=2100)
+        scheme = self.scheme
+        if year is not BAD and scheme and not scheme.start_year <= year <= scheme.end_year:
+            self.fail(
+                sheet,
+                row.number,
+                column,
+                _("Choose a year of the scheme %(scheme)s: %(first)s to %(last)s.")
+                % {"scheme": scheme.code, "first": scheme.start_year, "last": scheme.end_year},
+            )
+            return BAD
+        return year
+
+    def known_activity(self, sheet, row: Row, column: str, code) -> None:
+        if code and code is not BAD and name_key(code) not in self.activity_keys:
+            self.fail(
+                sheet,
+                row.number,
+                column,
+                _("There is no activity with the code “%(code)s” in the sheet %(sheet)s or in "
+                  "this partnership.") % {"code": _quote(code), "sheet": ACTIVITIES},
+            )  # fmt: skip
+
+    def positive_amount(self, sheet, row: Row, column: str, value, *, maximum=MAX_AMOUNT):
+        if value is BAD or value is None:
+            return
+        if value <= 0:
+            self.fail(sheet, row.number, column, _("Enter a number above zero."))
+        elif value > maximum:
+            self.fail(
+                sheet,
+                row.number,
+                column,
+                _("Enter at most %(maximum)s.") % {"maximum": f"{maximum:,.0f}".replace(",", ".")},
+            )
+
+    def record(self, sheet, planned: Planned, label: str, *, refs_changed=False) -> Planned:
+        existing = planned.existing
+        counts = self.result.counts[sheet]
+        if existing is None:
+            planned.action = CREATED
+            counts.created += 1
+        elif refs_changed or any(
+            getattr(existing, name) != value for name, value in planned.fields.items()
+        ):
+            planned.action = CHANGED
+            counts.changed += 1
+        else:
+            planned.action = UNCHANGED
+            counts.unchanged += 1
+        if planned.action != UNCHANGED:
+            self.result.changes.append(
+                RowChange(sheet=sheet, row=planned.row, action=planned.action, label=label)
+            )
+        return planned
+
+    def duplicate(self, sheet, row: Row, column: str, seen: dict, key, *, what=()) -> bool:
+        """Two rows with one natural key would import as one record: refuse the second."""
+        if key in seen:
+            self.fail(
+                sheet,
+                row.number,
+                column,
+                _("Row %(row)s has the same %(what)s; each row must differ in at least one.")
+                % {"row": seen[key], "what": ", ".join(what or (column,))},
+            )
+            return True
+        seen[key] = row.number
+        return False
+
+    # --- the database as it is -------------------------------------------------------------
+
+    def load_existing(self) -> None:
+        partnership = self.partnership
+        self.budget = None
+        self.organisations_db: list[Organisation] = []
+        self.activities_db: list[Activity] = []
+        self.contributions_db: list[Contribution] = []
+        self.cost_lines_db: list[CostLine] = []
+        self.funding_lines_db: list[FundingLine] = []
+        if partnership is None:
+            return
+        self.budget = (
+            Budget.objects.filter(partnership=partnership).select_related("scheme").first()
+        )
+        self.organisations_db = list(
+            Organisation.objects.filter(partnership=partnership).order_by("-pk")
+        )
+        self.activities_db = list(Activity.objects.filter(partnership=partnership).order_by("-pk"))
+        self.contributions_db = list(
+            Contribution.objects.filter(partnership=partnership).order_by("-pk")
+        )
+        self.cost_lines_db = list(CostLine.objects.filter(partnership=partnership).order_by("-pk"))
+        self.funding_lines_db = list(
+            FundingLine.objects.filter(partnership=partnership).order_by("-pk")
+        )
+
+    # --- Samenwerkingsverband --------------------------------------------------------------
+
+    def settings(self) -> Settings:
+        sheet = PARTNERSHIP
+        found: dict[str, Row] = {}
+        for row in self.rows[sheet]:
+            given = cells.text(row.cells["Veld"], max_length=10_000)
+            label = {f.casefold(): f for f in PARTNERSHIP_FIELDS}.get(given.casefold(), given)
+            if label not in PARTNERSHIP_FIELDS:
+                self.fail(
+                    sheet,
+                    row.number,
+                    "Veld",
+                    _("Use one of: %(fields)s.") % {"fields": ", ".join(PARTNERSHIP_FIELDS)},
+                )
+            elif label in found:
+                self.fail(
+                    sheet,
+                    row.number,
+                    "Veld",
+                    _("%(field)s is already on row %(row)s.")
+                    % {"field": label, "row": found[label].number},
+                )
+            else:
+                found[label] = row
+        for label in PARTNERSHIP_FIELDS:
+            if label not in found:
+                self.fail(
+                    sheet, None, "Veld", _("The row %(field)s is missing.") % {"field": label}
+                )
+
+        def value(label, convert, **options):
+            if label not in found:
+                return BAD
+            return self.get(sheet, found[label], "Waarde", convert, required=True, **options)
+
+        name = value("Naam", cells.text, max_length=200)
+        code = value("Regeling", cells.text, max_length=40)
+        start = value("Startjaar", cells.whole, minimum=2000, maximum=2100)
+        end = value("Eindjaar", cells.whole, minimum=2000, maximum=2100)
+        if start is not BAD and end is not BAD and end < start:
+            self.fail(
+                sheet,
+                found["Eindjaar"].number,
+                "Waarde",
+                _("The end year cannot be before the start year."),
+            )
+        schemes = {scheme.code: scheme for scheme in Scheme.objects.all()}
+        scheme = schemes.get(code.lower()) if code is not BAD else None
+        if code is not BAD and scheme is None:
+            self.fail(
+                sheet,
+                found["Regeling"].number,
+                "Waarde",
+                _("Choose one of the schemes: %(codes)s.") % {"codes": ", ".join(schemes)},
+            )
+        self.scheme = scheme
+        if self.budget is not None:
+            # The budget's scheme values the existing contributions; an import does not
+            # silently revalue them under another scheme.
+            self.scheme = self.budget.scheme
+            if scheme is not None and scheme.pk != self.budget.scheme_id:
+                self.fail(
+                    sheet,
+                    found["Regeling"].number,
+                    "Waarde",
+                    _("The budget of this partnership uses the scheme %(current)s, not "
+                      "%(given)s. Change the scheme of the budget first, or import into "
+                      "another partnership.")
+                    % {"current": self.budget.scheme.code, "given": scheme.code},
+                )  # fmt: skip
+        counts = self.result.counts[sheet]
+        if self.result.errors and any(e.sheet == sheet for e in self.result.errors):
+            counts.rejected = 1
+        elif self.partnership is None:
+            counts.created = 1
+        elif self.budget is None:
+            counts.changed = 1
+        else:
+            counts.unchanged = 1
+        return Settings(
+            name="" if name is BAD else name,
+            scheme=scheme,
+            start_year=None if start is BAD else start,
+            end_year=None if end is BAD else end,
+        )
+
+    # --- Organisaties ----------------------------------------------------------------------
+
+    def organisations(self) -> list[Planned]:
+        sheet = ORGANISATIONS
+        existing = {name_key(o.name): o for o in self.organisations_db}
+        self.organisation_keys = set(existing)
+        planned, seen, matched = [], {}, set()
+        for row in self.rows[sheet]:
+            before = len(self.result.errors)
+            get = self.get
+            name = get(sheet, row, "Naam", cells.text, required=True, max_length=200)
+            kind = get(sheet, row, "Soort", cells.choice, required=True, words=ORGANISATION_KINDS)
+            sector = get(sheet, row, "Sector", cells.choice, words=SECTORS, default="")
+            kvk = get(sheet, row, "KvK-nummer", _kvk)
+            brin = get(sheet, row, "BRIN", cells.text, max_length=4)
+            city = get(sheet, row, "Plaats", cells.text, max_length=100)
+            override = get(sheet, row, "Telt als bedrijfsleven", cells.choice, words=YES_NO)
+            justification = get(sheet, row, "Onderbouwing", cells.text, max_length=2000)
+            if name is not BAD:
+                self.organisation_keys.add(name_key(name))
+                self.duplicate(sheet, row, "Naam", seen, name_key(name))
+            if kvk not in (BAD, ""):
+                self._validate(sheet, row, "KvK-nummer", kvk_validator, kvk)
+            if brin not in (BAD, ""):
+                brin = brin.upper()
+                self._validate(sheet, row, "BRIN", brin_validator, brin)
+                if kind is not BAD and kind not in SCHOOL_KINDS:
+                    self.fail(sheet, row.number, "BRIN", _("Only schools have a BRIN code."))
+            if override not in (BAD, None) and justification == "":
+                self.fail(
+                    sheet,
+                    row.number,
+                    "Onderbouwing",
+                    _("Explain why this organisation does or does not count as business."),
+                )
+            if len(self.result.errors) > before:
+                self.result.counts[sheet].rejected += 1
+                continue
+            key = name_key(name)
+            match = existing.get(key)
+            if match is not None:
+                matched.add(match.pk)
+            item = Planned(
+                row=row.number,
+                key=key,
+                existing=match,
+                fields={
+                    "name": name,
+                    "kind": kind,
+                    "sector": sector or "",
+                    "kvk_number": kvk,
+                    "brin_code": brin,
+                    "city": city,
+                    "business_override": override,
+                    "business_justification": justification if override is not None else "",
+                },
+            )
+            planned.append(self.record(sheet, item, name))
+        self.result.counts[sheet].untouched = len(self.organisations_db) - len(matched)
+        return planned
+
+    def _validate(self, sheet, row, column, validator, value) -> None:
+        try:
+            validator(value)
+        except ValidationError as error:
+            self.fail(sheet, row.number, column, " ".join(error.messages))
+
+    def known_organisation(self, sheet, row: Row, column: str, name) -> None:
+        if name and name is not BAD and name_key(name) not in self.organisation_keys:
+            self.fail(
+                sheet,
+                row.number,
+                column,
+                _("There is no organisation named “%(name)s” in the sheet %(sheet)s or in "
+                  "this partnership.") % {"name": _quote(name), "sheet": ORGANISATIONS},
+            )  # fmt: skip
+
+    # --- Activiteiten ----------------------------------------------------------------------
+
+    def activities(self, organisations: dict) -> list[Planned]:
+        sheet = ACTIVITIES
+        existing = {name_key(a.short_code): a for a in self.activities_db}
+        self.activity_keys = set(existing)
+        planned, seen, matched = [], {}, set()
+        for row in self.rows[sheet]:
+            before = len(self.result.errors)
+            get = self.get
+            code = get(sheet, row, "Code", cells.text, required=True, max_length=20)
+            title = get(sheet, row, "Titel", cells.text, required=True, max_length=200)
+            form = get(sheet, row, "Vorm", cells.whole, required=True, minimum=1, maximum=8)
+            lead = get(sheet, row, "Trekker", cells.text, max_length=200)
+            start = get(sheet, row, "Start", cells.date)
+            end = get(sheet, row, "Eind", cells.date)
+            if code is not BAD:
+                self.activity_keys.add(name_key(code))
+                self.duplicate(sheet, row, "Code", seen, name_key(code))
+            self.known_organisation(sheet, row, "Trekker", lead)
+            if start not in (BAD, None) and end not in (BAD, None) and end < start:
+                self.fail(
+                    sheet, row.number, "Eind", _("The end date cannot be before the start date.")
+                )
+            if len(self.result.errors) > before:
+                self.result.counts[sheet].rejected += 1
+                continue
+            key = name_key(code)
+            match = existing.get(key)
+            lead_key = name_key(lead) if lead else None
+            refs_changed = False
+            if match is not None:
+                matched.add(match.pk)
+                lead_now = organisations.get(lead_key) if lead_key else None
+                lead_id = lead_now.pk if lead_now is not None else None
+                # A lead that is new (not yet in the database) is always a change.
+                refs_changed = match.lead_organisation_id != lead_id or (
+                    lead_key is not None and lead_now is None
+                )
+            item = Planned(
+                row=row.number,
+                key=key,
+                existing=match,
+                refs={"lead_organisation": lead_key},
+                fields={
+                    "short_code": code,
+                    "title": title,
+                    "form": form,
+                    "start_date": start,
+                    "end_date": end,
+                },
+            )
+            planned.append(self.record(sheet, item, f"{code} {title}", refs_changed=refs_changed))
+        self.result.counts[sheet].untouched = len(self.activities_db) - len(matched)
+        return planned
+
+    # --- Bijdragen -------------------------------------------------------------------------
+
+    def contributions(self) -> list[Planned]:
+        sheet = CONTRIBUTIONS
+        organisation_names = {o.pk: name_key(o.name) for o in self.organisations_db}
+        activity_codes = {a.pk: name_key(a.short_code) for a in self.activities_db}
+        existing = {
+            (
+                organisation_names.get(c.organisation_id, ""),
+                activity_codes.get(c.activity_id, ""),
+                c.year,
+                c.kind,
+                c.description,
+            ): c
+            for c in self.contributions_db
+        }
+        planned, seen, matched = [], {}, set()
+        for row in self.rows[sheet]:
+            before = len(self.result.errors)
+            fields, organisation, activity = self._contribution(sheet, row)
+            if len(self.result.errors) > before:
+                self.result.counts[sheet].rejected += 1
+                continue
+            key = (
+                name_key(organisation),
+                name_key(activity),
+                fields["year"],
+                fields["kind"],
+                fields["description"],
+            )
+            what = ("Organisatie", "Activiteit", "Jaar", "Soort", "Omschrijving")
+            if self.duplicate(sheet, row, "Omschrijving", seen, key, what=what):
+                self.result.counts[sheet].rejected += 1
+                continue
+            match = existing.get(key)
+            if match is not None:
+                matched.add(match.pk)
+            item = Planned(
+                row=row.number,
+                key=key,
+                existing=match,
+                refs={"organisation": key[0], "activity": key[1] or None},
+                fields=fields,
+            )
+            label = f"{organisation} · {fields['description']} · {fields['year']}"
+            planned.append(self.record(sheet, item, label))
+        self.result.counts[sheet].untouched = len(self.contributions_db) - len(matched)
+        return planned
+
+    def _contribution(self, sheet, row: Row):
+        get = self.get
+        organisation = get(sheet, row, "Organisatie", cells.text, required=True, max_length=200)
+        activity = get(sheet, row, "Activiteit", cells.text, max_length=20)
+        year = self.year(sheet, row)
+        kind = get(sheet, row, "Soort", cells.choice, required=True, words=CONTRIBUTION_KINDS)
+        description = get(sheet, row, "Omschrijving", cells.text, required=True, max_length=300)
+        inputs = {
+            "amount": get(sheet, row, "Bedrag", cells.number),
+            "hours": get(sheet, row, "Uren", cells.number),
+            "hourly_rate": get(sheet, row, "Uurtarief", cells.number),
+            "rate_justification": get(
+                sheet, row, "Onderbouwing uurtarief", cells.text, max_length=2000
+            ),
+            "units": get(sheet, row, "Eenheden", cells.number),
+            "unit_price": get(sheet, row, "Prijs per eenheid", cells.number),
+            "acquisition_value": get(sheet, row, "Aanschafwaarde", cells.number),
+            "residual_value": get(sheet, row, "Restwaarde", cells.number),
+            "life_months": get(
+                sheet, row, "Levensduur (maanden)", cells.whole, minimum=0, maximum=SMALL_INT
+            ),
+            "months_used": get(
+                sheet, row, "Gebruik (maanden)", cells.whole, minimum=0, maximum=SMALL_INT
+            ),
+            "project_share": get(sheet, row, "Projectaandeel (%)", cells.number, percent=True),
+            "machine_id": get(sheet, row, "Machine-ID", cells.text, max_length=100),
+        }
+        other_funding = get(sheet, row, "Andere financiering", cells.text, max_length=300)
+        status = get(
+            sheet,
+            row,
+            "Status",
+            cells.choice,
+            words=CONTRIBUTION_STATUSES,
+            default="pledged",
+        )
+        self.known_organisation(sheet, row, "Organisatie", organisation)
+        self.known_activity(sheet, row, "Activiteit", activity)
+        value = BAD
+        used = INPUTS.get(kind, ()) if kind is not BAD else ()
+        if (
+            kind is not BAD
+            and self.scheme is not None
+            and all(inputs[name] is not BAD for name in used)
+        ):
+            value = self._value(sheet, row, kind, inputs)
+        fields = {"year": year, "kind": kind, "description": description}
+        fields["status"] = status
+        fields["other_funding"] = other_funding
+        fields["value"] = value
+        for name in ALL_INPUTS:
+            if name in used:
+                fields[name] = inputs[name]
+            else:
+                fields[name] = "" if name in TEXT_INPUTS else None
+        if kind == LABOUR and fields["hourly_rate"] is None:
+            # Stored as the rate the value was computed with, as contribution_save does.
+            fields["hourly_rate"] = self.scheme.default_hourly_rate if self.scheme else None
+        return fields, organisation, activity or ""
+
+    def _value(self, sheet, row: Row, kind: str, inputs: dict):
+        try:
+            return value_of(
+                valuation_input(kind, inputs), default_rate=self.scheme.default_hourly_rate
+            )
+        except ValuationError as error:
+            for name, messages in error.errors.items():
+                for message in messages:
+                    self.fail(sheet, row.number, INPUT_COLUMNS.get(name, ""), message)
+            return BAD
+
+    # --- Begroting -------------------------------------------------------------------------
+
+    def cost_lines(self) -> list[Planned]:
+        sheet = COST_LINES
+        activity_codes = {a.pk: name_key(a.short_code) for a in self.activities_db}
+        existing = {
+            (c.year, c.category, c.description, activity_codes.get(c.activity_id, "")): c
+            for c in self.cost_lines_db
+        }
+        planned, seen, matched = [], {}, set()
+        for row in self.rows[sheet]:
+            before = len(self.result.errors)
+            get = self.get
+            year = self.year(sheet, row)
+            category = get(
+                sheet, row, "Kostensoort", cells.choice, required=True, words=COST_CATEGORIES
+            )
+            description = get(sheet, row, "Omschrijving", cells.text, required=True, max_length=300)
+            price = get(sheet, row, "Prijs", cells.number, required=True)
+            quantity = get(sheet, row, "Aantal", cells.number, required=True)
+            activity = get(sheet, row, "Activiteit", cells.text, max_length=20)
+            self.known_activity(sheet, row, "Activiteit", activity)
+            self.positive_amount(sheet, row, "Prijs", price)
+            self.positive_amount(sheet, row, "Aantal", quantity, maximum=MAX_QUANTITY)
+            if len(self.result.errors) == before and round_money(price * quantity) > MAX_AMOUNT:
+                self.fail(
+                    sheet,
+                    row.number,
+                    "Aantal",
+                    _("Price × quantity exceeds %(maximum)s.") % {"maximum": "100.000.000"},
+                )
+            if len(self.result.errors) > before:
+                self.result.counts[sheet].rejected += 1
+                continue
+            key = (year, category, description, name_key(activity))
+            what = ("Jaar", "Kostensoort", "Omschrijving", "Activiteit")
+            if self.duplicate(sheet, row, "Omschrijving", seen, key, what=what):
+                self.result.counts[sheet].rejected += 1
+                continue
+            match = existing.get(key)
+            if match is not None:
+                matched.add(match.pk)
+            item = Planned(
+                row=row.number,
+                key=key,
+                existing=match,
+                refs={"activity": key[3] or None},
+                fields={
+                    "year": year,
+                    "category": category,
+                    "description": description,
+                    "unit_price": price,
+                    "quantity": quantity,
+                    "amount": round_money(price * quantity),
+                },
+            )
+            label = f"{year} · {WORDS['cost_category'][category]} · {description}"
+            planned.append(self.record(sheet, item, label))
+        self.result.counts[sheet].untouched = len(self.cost_lines_db) - len(matched)
+        return planned
+
+    # --- Dekking ---------------------------------------------------------------------------
+
+    def funding_lines(self) -> list[Planned]:
+        sheet = FUNDING_LINES
+        existing = {(f.year, f.source, f.description): f for f in self.funding_lines_db}
+        planned, seen, matched = [], {}, set()
+        for row in self.rows[sheet]:
+            before = len(self.result.errors)
+            get = self.get
+            year = self.year(sheet, row)
+            source = get(sheet, row, "Bron", cells.choice, required=True, words=FUNDING_SOURCES)
+            description = get(sheet, row, "Omschrijving", cells.text, max_length=300)
+            amount = get(sheet, row, "Bedrag", cells.number, required=True)
+            self.positive_amount(sheet, row, "Bedrag", amount)
+            if len(self.result.errors) > before:
+                self.result.counts[sheet].rejected += 1
+                continue
+            key = (year, source, description)
+            what = ("Jaar", "Bron", "Omschrijving")
+            if self.duplicate(sheet, row, "Omschrijving", seen, key, what=what):
+                self.result.counts[sheet].rejected += 1
+                continue
+            match = existing.get(key)
+            if match is not None:
+                matched.add(match.pk)
+            item = Planned(
+                row=row.number,
+                key=key,
+                existing=match,
+                fields={
+                    "year": year,
+                    "source": source,
+                    "description": description,
+                    "amount": amount,
+                },
+            )
+            label = f"{year} · {WORDS['funding_source'][source]} · {description}".rstrip(" ·")
+            planned.append(self.record(sheet, item, label))
+        self.result.counts[sheet].untouched = len(self.funding_lines_db) - len(matched)
+        return planned
+
+    # --- all of it -------------------------------------------------------------------------
+
+    def plan(self) -> Plan:
+        self.load_existing()
+        settings = self.settings()
+        existing_organisations = {name_key(o.name): o for o in self.organisations_db}
+        existing_activities = {name_key(a.short_code): a for a in self.activities_db}
+        organisations = self.organisations()
+        activities = self.activities(existing_organisations)
+        return Plan(
+            slug=self.slug,
+            partnership=self.partnership,
+            settings=settings,
+            budget=self.budget,
+            organisations=organisations,
+            activities=activities,
+            contributions=self.contributions(),
+            cost_lines=self.cost_lines(),
+            funding_lines=self.funding_lines(),
+            existing_organisations=existing_organisations,
+            existing_activities=existing_activities,
+        )
+
+
+def make_plan(rows, *, partnership, slug, result: ImportResult) -> Plan:
+    """Validate every row and decide, per row, create / change / leave; errors go to result."""
+    return Planner(rows, partnership=partnership, slug=slug, result=result).plan()

@@ -1,0 +1,48 @@
+"""The regulation periods of STO (sto-rules.md, "Schemes"), created by migration 0002 and
+restored by `ensure_schemes` where a database was emptied (a test flush, a fresh demo)."""
+
+from decimal import Decimal
+
+SCHEMES = [
+    {
+        "code": "sto-2020-2023",
+        "name": "STO 2020–2023",
+        "start_year": 2020,
+        "end_year": 2023,
+        "share": Decimal("0.0750"),
+        "base": "eligible_total",
+        "default_hourly_rate": Decimal("50.00"),
+        "notes": "10%, lowered to 7.5% by the minister's letter of 7 July 2022; spending was "
+        "extended to 2024. Base: the project costs (most sources).",
+    },
+    {
+        "code": "sto-2024",
+        "name": "STO 2024",
+        "start_year": 2024,
+        "end_year": 2024,
+        "share": Decimal("0.0750"),
+        "base": "eligible_total",
+        "default_hourly_rate": Decimal("50.00"),
+        "notes": "The extra year.",
+    },
+    {
+        "code": "sto-2025-2028",
+        "name": "STO 2025–2028",
+        "start_year": 2025,
+        "end_year": 2028,
+        "share": Decimal("0.1000"),
+        "base": "eligible_total",
+        "default_hourly_rate": Decimal("50.00"),
+        "notes": "10% of the eligible (subsidiabel) part of the total multi-year budget.",
+    },
+]
+
+
+def ensure_schemes(scheme_model=None) -> None:
+    """Create the schemes that are missing; an admin's edits to existing ones stay."""
+    if scheme_model is None:
+        from cofinancing.models import Scheme as scheme_model
+    existing = set(scheme_model.objects.values_list("code", flat=True))
+    for scheme in SCHEMES:
+        if scheme["code"] not in existing:
+            scheme_model.objects.create(**scheme)

@@ -1,0 +1,89 @@
+/*
+ * Draws the cofinancing charts on the overview page with Chart.js 4.
+ *
+ * Each <canvas data-chart="doughnut|bar" data-source="ID"> reads its data from the
+ * {{ data|json_script:"ID" }} element next to it: {"labels": [...], "values": ["4500.00", ...]}
+ * and, for organisations, "business": [true, false, ...]. Amounts arrive as decimal strings,
+ * exactly as in the table beside each chart; the table is the source of truth, the canvas is
+ * aria-hidden decoration. Without JavaScript the tables say everything.
+ */
+(function () {
+  "use strict";
+
+  // Okabe–Ito: distinguishable with the common kinds of colour blindness.
+  var PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"];
+  var BUSINESS = "#0a58ca";
+  var NOT_BUSINESS = "#adb5bd";
+
+  var language = document.documentElement.lang || "nl";
+  var euro = new Intl.NumberFormat(language, { style: "currency", currency: "EUR" });
+
+  function readData(canvas) {
+    var source = document.getElementById(canvas.dataset.source);
+    if (!source) {
+      return null;
+    }
+    try {
+      return JSON.parse(source.textContent);
+    } catch (error) {
+      return null;
+    }
+  }
+
+  function draw(canvas) {
+    var data = readData(canvas);
+    if (!data || !Array.isArray(data.labels) || !Array.isArray(data.values)) {
+      return;
+    }
+    var values = data.values.map(Number);
+    var bar = canvas.dataset.chart === "bar";
+    var colours = Array.isArray(data.business)
+      ? data.business.map(function (counts) { return counts ? BUSINESS : NOT_BUSINESS; })
+      : values.map(function (_value, index) { return PALETTE[index % PALETTE.length]; });
+    var options = {
+      responsive: true,
+      maintainAspectRatio: false,
+      plugins: {
+        legend: { display: !bar, position: "bottom" },
+        tooltip: {
+          callbacks: {
+            label: function (context) {
+              return context.label + ": " + euro.format(context.raw);
+            },
+          },
+        },
+      },
+    };
+    if (bar) {
+      options.indexAxis = "y";
+      options.scales = {
+        x: { beginAtZero: true, ticks: { callback: function (value) { return euro.format(value); } } },
+      };
+    }
+    if (window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches) {
+      options.animation = false;
+    }
+    // eslint-disable-next-line no-new
+    new window.Chart(canvas, {
+      type: bar ? "bar" : "doughnut",
+      data: {
+        labels: data.labels,
+        datasets: [{ data: values, backgroundColor: colours, borderWidth: bar ? 0 : 1 }],
+      },
+      options: options,
+    });
+  }
+
+  function drawAll() {
+    if (typeof window.Chart === "undefined") {
+      return;
+    }
+    document.querySelectorAll("canvas[data-chart][data-source]").forEach(draw);
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", drawAll);
+  } else {
+    drawAll();
+  }
+})();

@@ -1,0 +1,186 @@
+"""The demo region's budget and contributions (issue 5, item 10)."""
+
+from decimal import Decimal
+from io import BytesIO
+
+import pytest
+from django.apps import apps
+from django_scopes import scopes_disabled
+
+from activities import demo as activities_demo
+from cofinancing import demo as cofinancing_demo
+from cofinancing.exporter import export_workbook
+from cofinancing.importer import import_workbook
+from cofinancing.models import (
+    Contribution,
+    ContributionKind,
+    ContributionStatus,
+    CostCategory,
+    CostLine,
+    FundingLine,
+)
+from cofinancing.report import partnership_report
+from cofinancing.selectors.summary import partnership_budget, partnership_summary
+from cofinancing.services.contributions import ALL_INPUTS, contribution_value
+from partners import demo as partners_demo
+from partners.models import Partnership
+
+
+def seed_all():
+    with scopes_disabled():
+        partnership = partners_demo.seed()
+        activities_demo.seed(partnership)
+        cofinancing_demo.seed(partnership)
+    return partnership
+
+
+@pytest.fixture
+def region(db, no_scopes):
+    return seed_all()
+
+
+def row_counts():
+    with scopes_disabled():
+        return {
+            model._meta.label: model._default_manager.count()
+            for model in apps.get_models(include_auto_created=True)
+        }
+
+
+def test_the_budget_follows_sto_2025_2028(region):
+    budget = partnership_budget(partnership=region)
+    assert budget.scheme.code == "sto-2025-2028"
+
+
+def test_business_sits_just_above_the_required_share_pledged_and_up(region):
+    summary = partnership_summary(partnership=region)
+    total = summary.total
+    assert total.met
+    assert Decimal("10.00") <= total.percentage <= Decimal("10.50")
+    assert total.shortfall == Decimal("0.00")
+
+
+def test_realised_contributions_do_not_yet_meet_the_share(region):
+    summary = partnership_summary(partnership=region, statuses=(ContributionStatus.REALISED,))
+    assert not summary.total.met
+    assert summary.total.business_total > 0
+
+
+def test_every_kind_is_contributed_and_by_business(region):
+    summary = partnership_summary(partnership=region)
+    assert all(summary.by_kind[kind] > 0 for kind in ContributionKind.values)
+    business_kinds = set(
+        Contribution.objects.filter(
+            partnership=region, organisation__counts_as_business=True, other_funding=""
+        ).values_list("kind", flat=True)
+    )
+    assert business_kinds == set(ContributionKind.values)
+
+
+def test_one_contribution_is_excluded_as_funded_by_the_rif(region):
+    summary = partnership_summary(partnership=region)
+    assert [(c.excluded_reason, c.kind) for c in summary.excluded] == [("RIF-2024-017", "lease")]
+
+
+def test_one_machine_is_flagged_as_depreciated_twice_in_one_year(region):
+    summary = partnership_summary(partnership=region)
+    assert len(summary.warnings) == 1
+    assert "VDM-CNC-2019-01" in summary.warnings[0]
+
+
+def test_every_value_is_the_value_of_its_inputs_by_the_rules(region):
+    budget = partnership_budget(partnership=region)
+    contributions = Contribution.objects.filter(partnership=region)
+    assert contributions.count() >= 40
+    for contribution in contributions:
+        contribution.full_clean()
+        fields = {name: getattr(contribution, name) for name in ALL_INPUTS}
+        expected = contribution_value(budget=budget, kind=contribution.kind, fields=fields)
+        assert contribution.value == expected, contribution.description
+
+
+def test_labour_at_the_default_rate_and_at_another_rate_with_a_justification(region):
+    labour = Contribution.objects.filter(partnership=region, kind="labour")
+    default = partnership_budget(partnership=region).scheme.default_hourly_rate
+    assert labour.filter(hourly_rate=default, rate_justification="").exists()
+    others = labour.exclude(hourly_rate=default)
+    assert others.exists()
+    assert all(c.rate_justification.strip() for c in others)
+
+
+def test_statuses_are_spread_and_every_contribution_names_a_demo_activity(region):
+    contributions = Contribution.objects.filter(partnership=region)
+    assert set(contributions.values_list("status", flat=True)) == set(ContributionStatus.values)
+    codes = {code for code, *_rest in activities_demo.ACTIVITIES}
+    assert set(contributions.values_list("activity__short_code", flat=True)) <= codes
+
+
+def test_the_budget_has_every_cost_category_in_every_year_and_balances(region):
+    lines = CostLine.objects.filter(partnership=region)
+    assert set(lines.values_list("year", "category")) >= {
+        (year, category) for year in (2025, 2026, 2027, 2028) for category in CostCategory.values
+    }
+    for line in lines:
+        assert line.amount == (line.unit_price * line.quantity).quantize(Decimal("0.01"))
+    funding = FundingLine.objects.filter(partnership=region)
+    assert set(funding.values_list("source", flat=True)) == {"subsidy", "schools", "other_public"}
+    subsidy = sum(f.amount for f in funding if f.source == "subsidy")
+    assert subsidy > sum(f.amount for f in funding) / 2
+    summary = partnership_summary(partnership=region)
+    assert all(figures.balance == 0 for figures in summary.by_year.values())
+
+
+def test_seeding_twice_changes_no_row_counts(region):
+    before = row_counts()
+    seed_all()
+    assert row_counts() == before
+
+
+def test_seeding_keeps_what_users_changed(region):
+    contribution = Contribution.objects.filter(partnership=region, kind="money").first()
+    contribution.status = ContributionStatus.REALISED
+    contribution.save()
+    seed_all()
+    contribution.refresh_from_db()
+    assert contribution.status == ContributionStatus.REALISED
+
+
+def test_the_demo_data_is_the_same_on_every_run(db, no_scopes):
+    def snapshot():
+        return (
+            sorted(
+                Contribution.objects.values_list(
+                    "organisation__name", "activity__short_code", "year", "kind", "description",
+                    "status", "value",
+                ),
+                key=str,
+            ),
+            sorted(CostLine.objects.values_list("year", "category", "description", "amount")),
+            sorted(FundingLine.objects.values_list("year", "source", "description", "amount")),
+        )  # fmt: skip
+
+    seed_all()
+    first = snapshot()
+    for model in (Contribution, CostLine, FundingLine):
+        model.objects.all().delete()
+    seed_all()
+    assert snapshot() == first
+
+
+def test_the_demo_survives_the_export_and_import_round_trip(region):
+    budget = partnership_budget(partnership=region)
+    content = export_workbook(partnership=region, budget=budget)
+    result = import_workbook(BytesIO(content), partnership="demo-kopie")
+    assert result.ok, result.error_messages
+    copy = Partnership.objects.get(slug="demo-kopie")
+    assert partnership_report(
+        partnership=copy, budget=partnership_budget(partnership=copy)
+    ) == partnership_report(partnership=region, budget=budget)
+
+
+def test_demo_leader_can_open_the_cofinancing_pages_and_download_the_export(region, client):
+    login = {"username": partners_demo.DEMO_ACCOUNTS[0][0], "password": partners_demo.DEMO_PASSWORD}
+    assert client.post("/accounts/login/", login).status_code == 302
+    base = f"/p/{partners_demo.DEMO_SLUG}/cofinancing/"
+    for path in ("", "?status=realised", "budget/", "contributions/", "export/"):
+        assert client.get(base + path).status_code == 200, path
