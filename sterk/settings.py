@@ -201,6 +201,8 @@ LOGGING = {
     "loggers": {
         "pyhanko": {"level": "WARNING", "propagate": True},
         "axes": {"level": "WARNING", "propagate": True},
+        "weasyprint": {"level": "WARNING", "propagate": True},
+        "fontTools": {"level": "WARNING", "propagate": True},
     },
 }
 

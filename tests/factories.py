@@ -14,6 +14,8 @@ from activities.models import (
     Result,
     ResultKind,
 )
+from agreements.canonical import bytes_hash, snapshot_hash
+from agreements.models import Agreement, AgreementVersion
 from cofinancing.models import Budget, Contribution, CostLine, FundingLine, Scheme
 from partners.models import (
     Authority,
@@ -252,3 +254,23 @@ class FundingLineFactory(factory.django.DjangoModelFactory):
     source = "subsidy"
     description = "STO-subsidie"
     amount = Decimal("7500.00")
+
+
+class VersionFactory(factory.django.DjangoModelFactory):
+    """A version with a tiny snapshot and a tiny (not real) PDF attached; tests of the PDF
+    itself render real ones."""
+
+    class Meta:
+        model = AgreementVersion
+
+    partnership = factory.SubFactory(PartnershipFactory)
+    agreement = factory.LazyAttribute(
+        lambda o: Agreement.objects.get_or_create(partnership=o.partnership)[0]
+    )
+    number = factory.Sequence(lambda n: n + 1)
+    snapshot = factory.LazyAttribute(
+        lambda o: {"schema": 1, "partnership": {"name": o.partnership.name}}
+    )
+    snapshot_sha256 = factory.LazyAttribute(lambda o: snapshot_hash(o.snapshot))
+    pdf = factory.django.FileField(filename="v.pdf", data=b"%PDF-1.7\n%test\n")
+    pdf_sha256 = factory.LazyAttribute(lambda o: bytes_hash(b"%PDF-1.7\n%test\n"))

@@ -661,3 +661,21 @@ def test_editor_changes_and_deletes_a_funding_line(editor_client, partnership, b
     assert editor_client.post(url("funding-line-delete", code=line.code)).status_code == 302
     with scopes_disabled():
         assert not FundingLine.objects.filter(pk=line.pk).exists()
+
+
+def test_a_changed_cost_line_shows_who_changed_what(leader_client, partnership, leader):
+    from cofinancing.models import CostLine
+    from tests.factories import BudgetFactory, CostLineFactory
+
+    with scopes_disabled():
+        BudgetFactory(partnership=partnership)
+        line = CostLineFactory(partnership=partnership, description="Lasapparatuur")
+    url = reverse("cofinancing:cost-line-update", kwargs={"slug": "twente", "code": line.code})
+    data = {"year": "2026", "category": "material", "description": "Lasapparatuur",
+            "unit_price": "1.250,00", "quantity": "2"}  # fmt: skip
+    assert leader_client.post(url, data).status_code == 302
+    history = leader_client.get(url).context["history"]
+    assert history[0].who == leader
+    assert "€\u00a01.250,00" in {new for _label, _old, new in history[0].changes}
+    with scopes_disabled():
+        assert CostLine.objects.get(pk=line.pk).amount == Decimal("2500.00")

@@ -34,6 +34,7 @@ from tests.factories import (
     ResultFactory,
     SignatoryFactory,
     UserFactory,
+    VersionFactory,
 )
 
 ROLES = ["anonymous", "viewer", "editor", "leader", "outsider"]
@@ -264,7 +265,22 @@ MATRIX = [
     Case("cofinancing:import-confirm", {**LEAD, "leader": 302}, method="post", kwargs=("slug",)),
     Case("cofinancing:import-template", READ, kwargs=("slug",)),
     Case("cofinancing:export", READ, kwargs=("slug",)),
+    # Agreements
     Case("agreements:agreement-list", READ, kwargs=("slug",)),
+    Case("agreements:agreement-settings", LEAD, kwargs=("slug",)),
+    Case("agreements:version-create", LEAD_POST, method="post", kwargs=("slug",)),
+    Case(
+        "agreements:warning-acknowledge",
+        LEAD_POST,
+        method="post",
+        kwargs=("slug", "key:warning"),
+    ),
+    Case("agreements:version-detail", READ, kwargs=("slug", "code:version")),
+    Case("agreements:version-preview", READ, kwargs=("slug", "code:version")),
+    Case("agreements:version-download", READ, kwargs=("slug", "code:version")),
+    Case("agreements:clause-list", READ, kwargs=("slug",)),
+    Case("agreements:clause-edit", LEAD, kwargs=("slug", "key:clause")),
+    Case("agreements:clause-restore", LEAD_POST, method="post", kwargs=("slug", "key:clause")),
     # Public pages: reachable without an account.
     Case("accounts:login", {**everyone(302), "anonymous": 200}),
     Case("accounts:logout", everyone(302), method="post"),
@@ -315,7 +331,11 @@ def context(partnership, leader, editor, viewer, outsider):
         contribution = ContributionFactory(organisation=organisation, activity=activity)
         cost_line = CostLineFactory(partnership=partnership)
         funding_line = FundingLineFactory(partnership=partnership)
+        version = VersionFactory(partnership=partnership)
     return {
+        "version": version.code,
+        "clause": "purpose",
+        "warning": "warning:0000000000000000",
         "contribution": contribution.code,
         "cost_line": cost_line.code,
         "funding_line": funding_line.code,

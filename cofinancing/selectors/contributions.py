@@ -136,29 +136,15 @@ _MONEY_FIELDS = {
 }  # fmt: skip
 
 
-def contribution_history(*, contribution: Contribution, limit: int = 100) -> list[HistoryEntry]:
-    """Who changed what and when on this contribution, newest first, with old → new value
-    per field. Three queries however long the history: the records (with their users), and
-    the names of the organisations and activities they mention."""
+def history_entries(obj, *, subject, names=None, limit: int = 100) -> list[HistoryEntry]:
+    """Who changed what and when on a record with django-simple-history, newest first, with
+    old → new value per field. `names(records)` may map foreign-key fields to display names
+    ({field: {pk: name}}), loaded in one query per field, so the count stays fixed."""
     records = list(
-        contribution.history.select_related("history_user").order_by("history_date", "history_id")
+        obj.history.select_related("history_user").order_by("history_date", "history_id")
     )
-    names = {
-        "organisation": dict(
-            Organisation.objects.filter(
-                partnership=contribution.partnership_id,
-                pk__in={r.organisation_id for r in records},
-            ).values_list("pk", "name")
-        ),
-        "activity": {
-            pk: f"{code} {title}"
-            for pk, code, title in Activity.objects.filter(
-                partnership=contribution.partnership_id,
-                pk__in={r.activity_id for r in records if r.activity_id},
-            ).values_list("pk", "short_code", "title")
-        },
-    }
-    meta = Contribution._meta
+    names = names(records) if names else {}
+    meta = type(obj)._meta
 
     def display(name, value) -> str:
         if value in (None, ""):
@@ -193,15 +179,52 @@ def contribution_history(*, contribution: Contribution, limit: int = 100) -> lis
             continue
         entries.append(
             HistoryEntry(
-                record.history_date,
-                record.history_user,
-                _("Contribution"),
-                actions[record.history_type],
+                record.history_date, record.history_user, subject, actions[record.history_type],
                 changes,
             )
-        )
+        )  # fmt: skip
     entries.reverse()
     return entries[:limit]
+
+
+def _activity_names(partnership_id, records) -> dict:
+    return {
+        pk: f"{code} {title}"
+        for pk, code, title in Activity.objects.filter(
+            partnership=partnership_id, pk__in={r.activity_id for r in records if r.activity_id}
+        ).values_list("pk", "short_code", "title")
+    }
+
+
+def contribution_history(*, contribution: Contribution, limit: int = 100) -> list[HistoryEntry]:
+    """The contribution's history; three queries: the records with their users, and the
+    names of the organisations and activities they mention."""
+
+    def names(records):
+        return {
+            "organisation": dict(
+                Organisation.objects.filter(
+                    partnership=contribution.partnership_id,
+                    pk__in={r.organisation_id for r in records},
+                ).values_list("pk", "name")
+            ),
+            "activity": _activity_names(contribution.partnership_id, records),
+        }
+
+    return history_entries(contribution, subject=_("Contribution"), names=names, limit=limit)
+
+
+def budget_line_history(*, line, limit: int = 100) -> list[HistoryEntry]:
+    """The history of a cost or funding line (who, when, old and new value)."""
+
+    def names(records):
+        if not hasattr(line, "activity_id"):
+            return {}
+        return {"activity": _activity_names(line.partnership_id, records)}
+
+    return history_entries(
+        line, subject=str(type(line)._meta.verbose_name), names=names, limit=limit
+    )
 
 
 # --- Live preview: the effect on the threshold -------------------------------------------

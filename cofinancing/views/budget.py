@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from cofinancing.forms.budget import CostLineForm, FundingLineForm
 from cofinancing.models import CostLine, FundingLine
 from cofinancing.selectors.budget import budget_table
+from cofinancing.selectors.contributions import budget_line_history
 from cofinancing.selectors.summary import partnership_budget
 from cofinancing.services import budget as services
 from partners.tenancy import partnership_view
@@ -54,8 +55,11 @@ def _line_form(request, tenant, *, form_class, save, instance, template, message
         else:
             messages.success(request, message % {"line": line})
             return _to_budget(tenant)
+    history = budget_line_history(line=instance) if instance is not None else None
     return render(
-        request, template, {"tenant": tenant, "form": form, "line": instance, "budget": budget}
+        request,
+        template,
+        {"tenant": tenant, "form": form, "line": instance, "budget": budget, "history": history},
     )
 
 

@@ -25,7 +25,7 @@ def test_sign_in_reach_partnership_switch_language_and_sign_out(live_server, pag
         ("Partners", "Partners"),
         ("Activiteiten", "Activiteitenplan"),
         ("Cofinanciering", "Cofinanciering"),
-        ("Overeenkomsten", "Overeenkomsten"),
+        ("Overeenkomsten", "Samenwerkingsovereenkomst"),
         ("Leden", "Leden"),
     ]:
         page.get_by_role("navigation", name="Hoofdnavigatie").get_by_role(

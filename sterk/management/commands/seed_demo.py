@@ -4,6 +4,7 @@ from django.db import transaction
 from django_scopes import scopes_disabled
 
 from activities import demo as activities_demo
+from agreements import demo as agreements_demo
 from cofinancing import demo as cofinancing_demo
 from cofinancing.schemes import ensure_schemes
 from partners import demo as partners_demo
@@ -30,6 +31,7 @@ class Command(BaseCommand):
             partnership = partners_demo.seed()
             activities_demo.seed(partnership)
             cofinancing_demo.seed(partnership)
+            agreements_demo.seed(partnership)
         self.stdout.write(self.style.SUCCESS(f"Demo partnership ready: {partnership.name}"))
         self.stdout.write("Sign in at http://127.0.0.1:8000/ with one of these accounts:")
         for email, _first, _last, role in partners_demo.DEMO_ACCOUNTS:

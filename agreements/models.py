@@ -1,0 +1,141 @@
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django_scopes import ScopedManager
+
+from partners.models import Organisation, Partnership
+
+
+class Agreement(models.Model):
+    """The cooperation agreement (samenwerkingsovereenkomst) of a partnership."""
+
+    partnership = models.OneToOneField(
+        Partnership, on_delete=models.PROTECT, related_name="agreement"
+    )
+    penvoerder = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("penvoerder"),
+        help_text=_("The party that administers the subsidy and reports on behalf of all."),
+    )
+    acknowledged_warnings = models.JSONField(
+        _("acknowledged warnings"),
+        default=dict,
+        blank=True,
+        help_text=_(
+            "Cofinancing warnings a project leader has seen and accepted: key → who, when."
+        ),
+    )
+
+    objects = ScopedManager(partnership="partnership")
+
+    class Meta:
+        verbose_name = _("agreement")
+        verbose_name_plural = _("agreements")
+
+    def __str__(self):
+        return str(self.partnership)
+
+
+class ClauseText(models.Model):
+    """A partnership's own text for one clause of the agreement; absent means the default."""
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.PROTECT, related_name="+")
+    key = models.SlugField(_("clause"), max_length=40)
+    text = models.TextField(_("text"), max_length=20000)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    changed_at = models.DateTimeField(_("changed"), auto_now=True)
+
+    objects = ScopedManager(partnership="partnership")
+
+    class Meta:
+        verbose_name = _("clause text")
+        verbose_name_plural = _("clause texts")
+        constraints = [
+            models.UniqueConstraint(fields=["partnership", "key"], name="clause_text_once"),
+        ]
+
+    def __str__(self):
+        return self.key
+
+
+class VersionQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        allowed = {"pdf", "pdf_sha256", "rendered_at", "render_error"}
+        if set(kwargs) - allowed:
+            raise ValidationError(_("A version of the agreement never changes."))
+        return super().update(**kwargs)
+
+    def delete(self):
+        raise ValidationError(_("A version of the agreement is never deleted."))
+
+
+class AgreementVersion(models.Model):
+    """A frozen snapshot of everything the agreement shows, and the PDF rendered from it.
+
+    The snapshot and its SHA-256 never change; the PDF is attached once, by the rendering
+    task. A newer version supersedes an older one.
+    """
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    partnership = models.ForeignKey(Partnership, on_delete=models.PROTECT, related_name="+")
+    agreement = models.ForeignKey(
+        Agreement, on_delete=models.PROTECT, related_name="versions", verbose_name=_("agreement")
+    )
+    number = models.PositiveIntegerField(_("version"))
+    snapshot = models.JSONField(_("snapshot"))
+    snapshot_sha256 = models.CharField(_("SHA-256 of the snapshot"), max_length=64)
+    pdf = models.FileField(_("PDF"), upload_to="agreements/", blank=True)
+    pdf_sha256 = models.CharField(_("SHA-256 of the PDF"), max_length=64, blank=True)
+    rendered_at = models.DateTimeField(_("rendered"), null=True, blank=True)
+    render_error = models.TextField(_("rendering error"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("made by"),
+    )
+    created_at = models.DateTimeField(_("made"), auto_now_add=True)
+
+    objects = ScopedManager(
+        models.Manager.from_queryset(VersionQuerySet), partnership="partnership"
+    )
+
+    class Meta:
+        verbose_name = _("agreement version")
+        verbose_name_plural = _("agreement versions")
+        ordering = ["-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["agreement", "number"], name="version_number_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.agreement} v{self.number}"
+
+    def save(self, *args, **kwargs):
+        # Immutability is the point of a version, so it is enforced here, where every write
+        # passes: only the PDF fields may be filled in, once.
+        if self.pk is not None:
+            stored = (
+                type(self)
+                .objects.model._base_manager.filter(pk=self.pk)
+                .values("snapshot_sha256", "pdf_sha256")
+                .first()
+            )
+            if stored and stored["snapshot_sha256"] != self.snapshot_sha256:
+                raise ValidationError(_("A version of the agreement never changes."))
+            if stored and stored["pdf_sha256"] and stored["pdf_sha256"] != self.pdf_sha256:
+                raise ValidationError(_("The PDF of a version never changes."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError(_("A version of the agreement is never deleted."))

@@ -1,0 +1,206 @@
+"""The agreement as a PDF (issue 6, item 5), rendered from a version's snapshot only.
+
+Nothing here touches the database: a version's PDF must show exactly what its snapshot
+holds, so it can be rendered again later (or in a task) with the same content. The document
+is Dutch, whatever the reader's interface language. WeasyPrint gets its own small print
+stylesheet and a URL fetcher that serves only files from the PDF template folder, so a
+render never goes over the network (nor to the app itself).
+"""
+
+from collections import defaultdict
+from decimal import Decimal
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from agreements.clauses import render_clause
+from sterk.money import ZERO, format_euro
+
+PDF_DIR = Path(settings.BASE_DIR) / "templates" / "pdf"
+STYLESHEET = PDF_DIR / "agreement.css"
+
+# The clause after which each generated part is placed.
+GENERATED_AFTER = {
+    "parties": "parties",
+    "tasks": "tasks",
+    "contributions": "contributions",
+    "signatures": "signatures",
+}
+
+
+def _local_fetcher():
+    from weasyprint.urls import URLFetcher
+
+    class LocalFetcher(URLFetcher):
+        """Serves file:// URLs inside the PDF template folder; refuses everything else."""
+
+        def fetch(self, url, headers=None):
+            parsed = urlparse(url)
+            if parsed.scheme != "file":
+                raise ValueError(f"only local files are served to the PDF renderer: {url}")
+            path = Path(unquote(parsed.path)).resolve()
+            if not path.is_relative_to(PDF_DIR.resolve()) or not path.is_file():
+                raise ValueError(f"not a PDF resource: {url}")
+            return super().fetch(path.as_uri(), headers)
+
+    return LocalFetcher(allowed_protocols=("file",))
+
+
+def _money(value) -> str:
+    return format_euro(_decimal(value))
+
+
+def _decimal(value) -> Decimal:
+    return Decimal(str(value)) if value not in (None, "") else ZERO
+
+
+def _identifier(party: dict) -> str:
+    if party.get("kvk_number"):
+        return f"KvK-nummer {party['kvk_number']}"
+    if party.get("brin_code"):
+        return f"BRIN {party['brin_code']}"
+    return "KvK-nummer of BRIN onbekend"
+
+
+def _address(party: dict) -> str:
+    place = " ".join(p for p in (party.get("postal_code"), party.get("city")) if p)
+    return ", ".join(p for p in (party.get("address"), place) if p)
+
+
+def _party(party: dict, penvoerder: str | None) -> dict:
+    contributions = [
+        {**item, "value_text": _money(item.get("value"))}
+        for item in party.get("contributions") or []
+    ]
+    return {
+        **party,
+        "identifier": _identifier(party),
+        "address_text": _address(party),
+        "is_penvoerder": party.get("key") == penvoerder,
+        "signatories": [
+            {
+                **signatory,
+                "proxy_limit_text": _money(signatory["proxy_limit"])
+                if signatory.get("proxy_limit") not in (None, "")
+                else "",
+            }
+            for signatory in party.get("signatories") or []
+        ],
+        "contributions": contributions,
+        "total_text": _money(party.get("total")),
+    }
+
+
+def _annex(parties: list[dict]) -> tuple[list[int], list[dict]]:
+    """Per company (a party that counts as business) its counted contributions per kind
+    per year, with totals; excluded contributions are left out, as in the cofinancing."""
+    years = sorted(
+        {
+            int(item["year"])
+            for party in parties
+            for item in party["contributions"]
+            if party.get("counts_as_business")
+        }
+    )
+    companies = []
+    for party in parties:
+        if not party.get("counts_as_business"):
+            continue
+        cells: dict[str, dict[int, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
+        labels: dict[str, str] = {}
+        for item in party["contributions"]:
+            if item.get("excluded_reason"):
+                continue
+            cells[item["kind"]][int(item["year"])] += _decimal(item.get("value"))
+            labels[item["kind"]] = item.get("kind_label") or item["kind"]
+        rows = []
+        for kind, per_year in cells.items():
+            rows.append(
+                {
+                    "kind_label": labels[kind],
+                    "years": [_money(per_year.get(year, ZERO)) for year in years],
+                    "total": _money(sum(per_year.values(), ZERO)),
+                }
+            )
+        total = sum((sum(per_year.values(), ZERO) for per_year in cells.values()), ZERO)
+        companies.append({"name": party["name"], "rows": rows, "total": _money(total)})
+    return years, companies
+
+
+def _cofinancing(snapshot: dict) -> dict | None:
+    data = snapshot.get("cofinancing")
+    if not data:
+        return None
+    scheme = snapshot.get("scheme") or {}
+    share = scheme.get("share") or data.get("rate")
+    share_text = (
+        format((_decimal(share) * 100).normalize(), "f").replace(".", ",") + "%" if share else "—"
+    )
+    return {
+        "share": share_text,
+        "base_amount": _money(data.get("base_amount")),
+        "business_money": _money(data.get("business_money")),
+        "business_in_kind": _money(data.get("business_in_kind")),
+        "business_total": _money(data.get("business_total")),
+        "required": _money(data.get("required")),
+        "shortfall": _money(data.get("shortfall")),
+        "percentage": (str(data.get("percentage") or "0.00")).replace(".", ",") + "%",
+        "met": bool(data.get("met")),
+        "excluded": [
+            {**item, "value_text": _money(item.get("value"))} for item in data.get("excluded", [])
+        ],
+    }
+
+
+def agreement_context(snapshot: dict, *, number: int, snapshot_sha256: str) -> dict:
+    """Everything the template shows, from the snapshot alone; UnknownPlaceholder when a
+    clause names a placeholder that does not exist."""
+    parties = [_party(party, snapshot.get("penvoerder")) for party in snapshot["parties"]]
+    articles = [
+        {
+            "number": index,
+            "key": clause["key"],
+            "title": clause["title"],
+            "paragraphs": render_clause(clause["text"], snapshot),
+        }
+        for index, clause in enumerate(snapshot.get("clauses") or [], start=1)
+    ]
+    placed = {article["key"] for article in articles}
+    years, companies = _annex(parties)
+    grand_total = sum((_decimal(party.get("total")) for party in snapshot["parties"]), ZERO)
+    scheme = snapshot.get("scheme") or {}
+    return {
+        "partnership": snapshot["partnership"],
+        "scheme": scheme,
+        "number": number,
+        "hash_prefix": snapshot_sha256[:12],
+        "parties": parties,
+        "penvoerder": next((p for p in parties if p["is_penvoerder"]), None),
+        "articles": articles,
+        # A generated part whose clause is missing still appears, after the articles.
+        "unplaced": {part for part, key in GENERATED_AFTER.items() if key not in placed},
+        "grand_total": _money(grand_total),
+        "cofinancing": _cofinancing(snapshot),
+        "annex_years": years,
+        "annex_companies": companies,
+    }
+
+
+def render_html(snapshot: dict, *, number: int, snapshot_sha256: str) -> str:
+    context = agreement_context(snapshot, number=number, snapshot_sha256=snapshot_sha256)
+    with translation.override("nl"):
+        return render_to_string("pdf/agreement.html", context)
+
+
+def render_pdf(snapshot: dict, *, number: int, snapshot_sha256: str) -> bytes:
+    """The agreement of this snapshot as a PDF/A-3b document (A4)."""
+    from weasyprint import CSS, HTML  # importing WeasyPrint costs ~0.5 s: only when rendering
+
+    html = render_html(snapshot, number=number, snapshot_sha256=snapshot_sha256)
+    fetcher = _local_fetcher()
+    document = HTML(string=html, base_url=PDF_DIR.as_uri() + "/", url_fetcher=fetcher)
+    stylesheet = CSS(filename=str(STYLESHEET), url_fetcher=fetcher)
+    return document.write_pdf(stylesheets=[stylesheet], pdf_variant="pdf/a-3b")

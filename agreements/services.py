@@ -1,0 +1,78 @@
+"""Writes on agreements: the agreement of a partnership and its versions (issue 6, item 3).
+
+A version freezes the snapshot (agreements.snapshot) with its SHA-256 and is rendered to PDF
+by a background task (agreements.tasks.render_version); the model refuses every later change
+of the snapshot, so a new version is the only way to a new text.
+"""
+
+from functools import partial
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from agreements.canonical import snapshot_hash
+from agreements.models import Agreement, AgreementVersion
+from partners.models import Partnership
+
+
+def agreement_for(partnership: Partnership) -> Agreement:
+    """The partnership's agreement, made on first use."""
+    agreement, _created = Agreement.objects.get_or_create(partnership=partnership)
+    return agreement
+
+
+def version_create(*, partnership: Partnership, user) -> AgreementVersion:
+    """Freeze the current snapshot as the next version and enqueue its rendering.
+
+    Refuses (ValidationError on "readiness", one message per blocking item) when the
+    readiness check has blocking items. Numbers count up from 1 per agreement; the agreement
+    row is locked while numbering so two leaders clicking at once get 1 and 2, not an error.
+    """
+    from agreements.snapshot import build_snapshot
+    from agreements.tasks import render_version
+
+    with transaction.atomic():
+        agreement = agreement_for(partnership)
+        Agreement.objects.select_for_update().filter(pk=agreement.pk).first()
+        snapshot = build_snapshot(partnership=partnership)
+        readiness = snapshot["readiness"]
+        if not readiness["ready"]:
+            blocking = [item["message"] for item in readiness["items"] if item["blocking"]]
+            raise ValidationError(
+                {"readiness": blocking or [_("The agreement is not ready for a version.")]}
+            )
+        last = AgreementVersion.objects.filter(
+            partnership=partnership, agreement=agreement
+        ).aggregate(last=Max("number"))["last"]
+        version = AgreementVersion.objects.create(
+            partnership=partnership,
+            agreement=agreement,
+            number=(last or 0) + 1,
+            snapshot=snapshot,
+            snapshot_sha256=snapshot_hash(snapshot),
+            created_by=user,
+        )
+        # After commit: a worker (database backend) must find the row it is asked to render.
+        transaction.on_commit(partial(render_version.enqueue, version.pk))
+    return version
+
+
+def warning_acknowledge(*, partnership: Partnership, key: str, user) -> None:
+    """A project leader has seen a cofinancing warning and accepts it for the agreement.
+
+    Only a warning that exists now can be acknowledged; the record says who and when.
+    """
+    from agreements.readiness import check_readiness
+
+    current = {item.key for item in check_readiness(partnership=partnership).items}
+    if not key.startswith("warning:") or key not in current:
+        raise ValidationError(_("This warning no longer exists."))
+    agreement = agreement_for(partnership)
+    agreement.acknowledged_warnings = {
+        **agreement.acknowledged_warnings,
+        key: {"by": str(user), "at": timezone.now().isoformat()},
+    }
+    agreement.save(update_fields=["acknowledged_warnings"])

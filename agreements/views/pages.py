@@ -1,0 +1,167 @@
+"""The agreement page, its settings, and the versions: make, follow, preview, download."""
+
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.clickjacking import xframe_options_sameorigin
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from agreements import changes, readiness, services, snapshot
+from agreements.canonical import snapshot_hash
+from agreements.forms import AgreementSettingsForm
+from agreements.models import Agreement, AgreementVersion
+from partners.tenancy import partnership_view
+from sterk.lists import paginate
+
+AREAS = ("parties", "amounts", "signatories", "texts")
+
+
+@dataclass(frozen=True)
+class ChangeGroup:
+    area: str
+    changes: list
+
+
+def version_status(version, latest) -> str:
+    """rendering, ready or failed for the latest version; every older one is superseded."""
+    if latest is not None and version.pk != latest.pk:
+        return "superseded"
+    if version.render_error:
+        return "failed"
+    if version.pdf:
+        return "ready"
+    return "rendering"
+
+
+def _versions(partnership):
+    return AgreementVersion.objects.filter(partnership=partnership).select_related("created_by")
+
+
+def _out_of_date(partnership, latest):
+    """None when the latest version still matches the data; else the changes grouped by area."""
+    if latest is None:
+        return None
+    current = snapshot.build_snapshot(partnership=partnership)
+    if snapshot_hash(current) == latest.snapshot_sha256:
+        return None
+    by_area: dict[str, list] = {}
+    for change in changes.changes_since(latest.snapshot, current):
+        by_area.setdefault(change.area, []).append(change)
+    order = {area: index for index, area in enumerate(AREAS)}
+    return [
+        ChangeGroup(area, items)
+        for area, items in sorted(by_area.items(), key=lambda i: order.get(i[0], len(order)))
+    ]
+
+
+@partnership_view()
+@require_GET
+def agreement_list(request, tenant):
+    partnership = tenant.partnership
+    agreement = (
+        Agreement.objects.filter(partnership=partnership).select_related("penvoerder").first()
+    )
+    versions = _versions(partnership)
+    latest = versions.first()
+    page, query = paginate(request, versions)
+    rows = [(version, version_status(version, latest)) for version in page]
+    return render(
+        request,
+        "agreements/agreement_list.html",
+        {
+            "tenant": tenant,
+            "agreement": agreement,
+            "readiness": readiness.check_readiness(partnership=partnership),
+            "page": page,
+            "query": query,
+            "rows": rows,
+            "latest": latest,
+            "changes": _out_of_date(partnership, latest),
+        },
+    )
+
+
+@partnership_view(need="lead")
+@require_http_methods(["GET", "POST"])
+def agreement_settings(request, tenant):
+    agreement = services.agreement_for(tenant.partnership)
+    form = AgreementSettingsForm(
+        request.POST or None, instance=agreement, partnership=tenant.partnership
+    )
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("The agreement settings were saved."))
+        return redirect("agreements:agreement-list", slug=tenant.partnership.slug)
+    return render(request, "agreements/agreement_settings.html", {"tenant": tenant, "form": form})
+
+
+@partnership_view(need="lead")
+@require_POST
+def version_create(request, tenant):
+    try:
+        version = services.version_create(partnership=tenant.partnership, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("agreements:agreement-list", slug=tenant.partnership.slug)
+    messages.success(
+        request, _("Version %(number)s of the agreement was made.") % {"number": version.number}
+    )
+    return redirect("agreements:version-detail", slug=tenant.partnership.slug, code=version.code)
+
+
+@partnership_view()
+@require_GET
+def version_detail(request, tenant, code):
+    versions = _versions(tenant.partnership)
+    version = get_object_or_404(versions, code=code)
+    context = {
+        "tenant": tenant,
+        "version": version,
+        "status": version_status(version, versions.first()),
+    }
+    if request.htmx:
+        return render(request, "agreements/partials/version_progress.html", context)
+    return render(request, "agreements/version_detail.html", context)
+
+
+def _pdf_response(tenant, code, *, as_attachment):
+    version = get_object_or_404(AgreementVersion, partnership=tenant.partnership, code=code)
+    if not version.pdf:
+        raise Http404
+    try:
+        handle = version.pdf.open("rb")
+    except FileNotFoundError as error:
+        raise Http404 from error
+    filename = f"samenwerkingsovereenkomst-{tenant.partnership.slug}-v{version.number}.pdf"
+    return FileResponse(
+        handle, as_attachment=as_attachment, filename=filename, content_type="application/pdf"
+    )
+
+
+@xframe_options_sameorigin
+@partnership_view()
+@require_GET
+def version_preview(request, tenant, code):
+    return _pdf_response(tenant, code, as_attachment=False)
+
+
+@partnership_view()
+@require_GET
+def version_download(request, tenant, code):
+    return _pdf_response(tenant, code, as_attachment=True)
+
+
+@partnership_view(need="lead")
+@require_POST
+def warning_acknowledge(request, tenant, key):
+    try:
+        services.warning_acknowledge(partnership=tenant.partnership, key=key, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The warning is acknowledged; it no longer blocks a version."))
+    return redirect("agreements:agreement-list", slug=tenant.partnership.slug)

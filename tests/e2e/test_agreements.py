@@ -1,0 +1,73 @@
+"""Fix what blocks the agreement, make a version, preview and download it. In English
+(see test_activities.py)."""
+
+import io
+import subprocess
+from decimal import Decimal
+from pathlib import Path
+
+from django_scopes import scopes_disabled
+from playwright.sync_api import expect
+
+from cofinancing.selectors.summary import partnership_budget
+from cofinancing.services.contributions import contribution_save
+from partners.models import Organisation, Partnership
+
+
+def _share_the_lathe_once_more():
+    """A third company depreciates the demo's shared lathe in 2026: a new warning."""
+    with scopes_disabled():
+        partnership = Partnership.objects.get(slug="demo")
+        contribution_save(
+            budget=partnership_budget(partnership=partnership),
+            user=None,
+            organisation=Organisation.objects.get(
+                partnership=partnership, name="Lasbedrijf Hendriks & Zn."
+            ),
+            activity=None,
+            year=2026,
+            kind="depreciation",
+            description="Gedeelde CNC-draaibank, derde gebruiker",
+            status="pledged",
+            other_funding="",
+            acquisition_value=Decimal("60000"),
+            residual_value=None,
+            life_months=120,
+            months_used=12,
+            project_share=Decimal("10"),
+            machine_id="VDM-CNC-2019-01",
+        )
+
+
+def test_fix_readiness_make_a_version_preview_and_download(live_server, page, a11y, demo, sign_in):
+    _share_the_lathe_once_more()
+    sign_in()
+    page.get_by_label("Taal").select_option("en")
+    page.get_by_role("button", name="Wissel").click()
+    a11y()
+    page.get_by_role("navigation", name="Main navigation").get_by_role(
+        "link", name="Agreements", exact=True
+    ).click()
+    a11y()
+    # The data changed since version 1, and the new warning blocks a new version.
+    expect(page.get_by_text("The latest version no longer matches the data.")).to_be_visible()
+    make = page.get_by_role("button", name="Make a version")
+    expect(make).to_be_disabled()
+    page.get_by_role("button", name="Acknowledge").click()
+    a11y()
+    expect(make).to_be_enabled()
+    make.click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("2")
+    expect(page.locator("iframe")).to_be_visible(timeout=30_000)
+    a11y()
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download").first.click()
+    pdf = Path(download.value.path()).read_bytes()
+    assert pdf.startswith(b"%PDF")
+    text = subprocess.run(
+        ["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True
+    ).stdout.decode()
+    assert "Lasbedrijf Hendriks & Zn." in text
+    assert "Gedeelde CNC-draaibank, derde gebruiker" in text
+    assert "Versie 2" in text
+    assert io.BytesIO(pdf).getbuffer().nbytes > 10_000
