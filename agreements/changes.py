@@ -24,6 +24,20 @@ _PARTY_DETAILS = (
     "name", "kind", "kvk_number", "brin_code", "legal_form", "address", "postal_code", "city",
     "counts_as_business",
 )  # fmt: skip
+
+
+def _label(field: str) -> str:
+    """The field's name as the organisation form shows it."""
+    from django.core.exceptions import FieldDoesNotExist
+
+    from partners.models import Organisation
+
+    try:
+        return str(Organisation._meta.get_field(field).verbose_name)
+    except FieldDoesNotExist:  # a field of another snapshot schema: show its key
+        return field
+
+
 _SIGNATORY_DETAILS = (
     "name", "job_title", "email", "authority", "proxy_limit", "co_signatory",
     "evidence_source", "evidence_reference", "evidence_date", "checked_by", "checked_at",
@@ -74,7 +88,7 @@ def _party_changes(old, new, old_parties, new_parties) -> list[Change]:
                 Change(
                     PARTIES,
                     _("%(name)s: details changed (%(fields)s).")
-                    % {"name": party.get("name"), "fields": ", ".join(fields)},
+                    % {"name": party.get("name"), "fields": ", ".join(_label(f) for f in fields)},
                 )
             )
         if before.get("tasks") != party.get("tasks"):

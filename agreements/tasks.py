@@ -18,8 +18,6 @@ logger = logging.getLogger(__name__)
 def render_version(version_id: int) -> str:
     """Render the version's PDF from its snapshot only and attach it, once: a version that
     already has a PDF is left alone. A failure is recorded in `render_error` for the page."""
-    from agreements.pdf import render_pdf
-
     with scopes_disabled():
         version = AgreementVersion.objects.filter(pk=version_id).first()
         if version is None:
@@ -27,6 +25,10 @@ def render_version(version_id: int) -> str:
         if version.pdf_sha256:
             return "already rendered"
         try:
+            # Imported here: WeasyPrint needs Pango from the system, and a machine without it
+            # should record a clear rendering error, not fail the request or the demo seed.
+            from agreements.pdf import render_pdf
+
             data = render_pdf(
                 version.snapshot, number=version.number, snapshot_sha256=version.snapshot_sha256
             )
