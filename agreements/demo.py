@@ -6,6 +6,9 @@ when there is no version yet and the readiness check passes; otherwise it makes 
 returns the blocking items, so the command can say why. Seeding twice changes nothing.
 """
 
+import datetime
+
+from django.db import transaction
 from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 
@@ -71,3 +74,82 @@ def seed(partnership: Partnership) -> AgreementVersion | Readiness | None:
             return readiness
     with scope(partnership=partnership):
         return version_create(partnership=partnership, user=leader.user if leader else None)
+
+
+DEMO_CLIENT_UA = "Sterk demo (fictitious signature)"
+AMENDED_CLAUSE = "joining"
+AMENDMENT = (
+    "\n\nAanvulling (versie 2): een organisatie die later toetreedt, ondertekent een "
+    "toetredingsverklaring; de penvoerder meldt de toetreding binnen vier weken aan alle "
+    "partijen."
+)
+
+
+def seed_signing(partnership: Partnership) -> None:
+    """Issue 7, "Done when": the demo region has one completed, sealed agreement (version 1,
+    signed by everyone) and one round in progress (version 2, with an amended clause, some
+    parties signed). Runs once: a partnership that has a signing round is left alone.
+
+    The signatures go through the real services (code, statement, typed name) with e-mail
+    switched off, since the signatories are fictitious; their evidence names the demo as the
+    browser, so nobody mistakes them for real ones."""
+    from agreements import mail, signing
+    from agreements.clauses import DEFAULT_BY_KEY, clause_save
+    from agreements.models import SignatureRequest, SigningRound
+    from agreements.tasks import render_version, seal_round
+
+    with scopes_disabled(), transaction.atomic():
+        if SigningRound.objects.filter(partnership=partnership).exists():
+            return
+        leader = (
+            Membership.objects.filter(partnership=partnership, role=Role.LEADER)
+            .select_related("user")
+            .order_by("user__email")
+            .first()
+        )
+        user = leader.user if leader else None
+        first = AgreementVersion.objects.filter(partnership=partnership, number=1).first()
+        if first is None:
+            return
+        with scope(partnership=partnership), mail.quiet():
+            render_version.call(first.pk)
+            first.refresh_from_db()
+            deadline = timezone.now() + datetime.timedelta(days=21)
+            completed = signing.round_send(version=first, user=user, deadline=deadline)
+            for request in SignatureRequest.objects.filter(round=completed).order_by("step", "pk"):
+                _demo_sign(request, first)
+            seal_round.call(completed.pk)
+
+            clause_save(
+                partnership=partnership,
+                key=AMENDED_CLAUSE,
+                text=DEFAULT_BY_KEY[AMENDED_CLAUSE][1] + AMENDMENT,
+                user=user,
+            )
+            second = version_create(partnership=partnership, user=user)
+            render_version.call(second.pk)
+            second.refresh_from_db()
+            in_progress = signing.round_send(version=second, user=user, deadline=deadline)
+            pending = list(
+                SignatureRequest.objects.filter(round=in_progress).order_by("step", "pk")
+            )
+            for request in pending[: len(pending) // 2]:
+                _demo_sign(request, second)
+
+
+def _demo_sign(request, version) -> None:
+    from agreements import signing
+
+    client = signing.Client("192.0.2.10", DEMO_CLIENT_UA)
+    signing.code_send(request, client=client)
+    # The code went nowhere (e-mail is off for the demo): give the request a known one.
+    code = "246810"
+    type(request).objects.filter(pk=request.pk).update(code_hash=signing.code_hash(request, code))
+    signing.code_verify(request, code, client=client)
+    signing.request_sign(
+        request,
+        typed_name=request.name,
+        statement_confirmed=True,
+        shown_pdf_sha256=version.pdf_sha256,
+        client=client,
+    )

@@ -207,3 +207,14 @@ LOGGING = {
 }
 
 ADMIN_URL_PREFIX = "admin/"
+
+# Sealing (agreements/sealing.py): the final agreement gets a PAdES seal of the platform.
+# Without SEAL_PKCS12_PATH a self-signed development certificate is made in SEAL_DEV_DIR.
+SEAL_PKCS12_PATH = env_str("SEAL_PKCS12_PATH")
+SEAL_PKCS12_PASSPHRASE = env_str("SEAL_PKCS12_PASSPHRASE", "")
+SEAL_DEV_DIR = Path(env_str("SEAL_DEV_DIR", str(BASE_DIR / "var" / "seal")))
+SEAL_TSA_URL = env_str("SEAL_TSA_URL", "")
+if SEAL_TSA_URL and not SEAL_TSA_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured(
+        f"SEAL_TSA_URL must start with http:// or https://; got {SEAL_TSA_URL!r}."
+    )

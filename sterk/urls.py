@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from agreements.public_urls import sign_patterns, verify_patterns
 from partners.views import members as member_views
 from sterk import views
 
@@ -23,6 +24,8 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("invitations/<str:token>/", member_views.invitation_accept, name="invitation-accept"),
     path("p/<slug:slug>/", include(partnership_patterns)),
+    path("sign/", include(sign_patterns)),
+    path("verify/", include(verify_patterns)),
     path("i18n/", include("django.conf.urls.i18n")),
     path(settings.ADMIN_URL_PREFIX, admin.site.urls),
 ]

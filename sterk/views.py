@@ -4,6 +4,7 @@ from django.utils import timezone
 
 from activities.selectors import activities as activity_selectors
 from activities.selectors import results as result_selectors
+from agreements.panels import signing_panel
 from cofinancing.selectors.summary import partnership_summary
 from partners.models import Membership
 from partners.selectors import interactions as interaction_selectors
@@ -41,5 +42,6 @@ def dashboard(request, tenant):
         "latest_results": result_selectors.latest_results(
             partnership=partnership, limit=PANEL_ROWS
         ),
+        "signing_panel": signing_panel(tenant=tenant),
     }
     return render(request, "dashboard.html", context)

@@ -25,6 +25,16 @@ def _plain_static_storage(settings):
 
 
 @pytest.fixture(autouse=True)
+def _private_files(settings, tmp_path_factory):
+    # Uploaded and generated files (PDFs, scans) and the development seal certificate go to
+    # the run's temporary folder, never to var/ of the checkout. One folder per run (and per
+    # xdist worker), so the seal certificate is made once.
+    base = tmp_path_factory.getbasetemp()
+    settings.MEDIA_ROOT = base / "media"
+    settings.SEAL_DEV_DIR = base / "seal"
+
+
+@pytest.fixture(autouse=True)
 def _schemes(request):
     """Browser tests empty the database after themselves (TransactionTestCase), removing the
     schemes that migration 0002 made; put them back for every test that uses a database."""

@@ -274,3 +274,89 @@ class VersionFactory(factory.django.DjangoModelFactory):
     snapshot_sha256 = factory.LazyAttribute(lambda o: snapshot_hash(o.snapshot))
     pdf = factory.django.FileField(filename="v.pdf", data=b"%PDF-1.7\n%test\n")
     pdf_sha256 = factory.LazyAttribute(lambda o: bytes_hash(b"%PDF-1.7\n%test\n"))
+
+
+# --- Signing (issue 7) ------------------------------------------------------------------
+
+_REAL_PDF: dict = {}
+
+
+def tiny_real_pdf() -> bytes:
+    """A real two-page PDF/A-3b made by WeasyPrint, rendered once per test process."""
+    if "pdf" not in _REAL_PDF:
+        from weasyprint import HTML
+
+        html = (
+            '<html lang="nl"><head><meta charset="utf-8"><title>Samenwerkingsovereenkomst'
+            "</title></head><body><h1>Samenwerkingsovereenkomst</h1><p>Artikel 1</p>"
+            '<p style="break-before: page">Artikel 2</p></body></html>'
+        )
+        _REAL_PDF["pdf"] = HTML(string=html).write_pdf(pdf_variant="pdf/a-3b")
+    return _REAL_PDF["pdf"]
+
+
+def signing_version(partnership, *, parties=2, penvoerder=0, real_pdf=False, number=None):
+    """A version whose snapshot names `parties` organisations with one signatory each (real
+    Organisation/Contact/Signatory rows, so the requests link to them); the party at index
+    `penvoerder` is the penvoerder. `real_pdf` attaches a real PDF (needed for sealing)."""
+    from django.core.files.base import ContentFile
+
+    party_dicts = []
+    for index in range(parties):
+        organisation = OrganisationFactory(
+            partnership=partnership, name=f"Partner {index + 1} B.V."
+        )
+        contact = ContactFactory(
+            organisation=organisation,
+            name=f"Ondertekenaar {index + 1}",
+            email=f"tekenaar{index + 1}@partner{index + 1}.nl",
+            job_title="Directeur",
+        )
+        signatory = SignatoryFactory(contact=contact)
+        party_dicts.append(
+            {
+                "key": str(organisation.code),
+                "name": organisation.name,
+                "signatories": [
+                    {
+                        "key": str(signatory.code),
+                        "name": contact.name,
+                        "job_title": contact.job_title,
+                        "email": contact.email,
+                        "authority": signatory.authority,
+                        "authority_label": "Zelfstandig bevoegd bestuurder",
+                        "evidence_source": signatory.evidence_source,
+                        "evidence_reference": signatory.evidence_reference,
+                        "evidence_date": signatory.evidence_date.isoformat(),
+                        "checked_by": "Lotte Leider",
+                        "checked_at": "2026-02-01T10:00:00+00:00",
+                    }
+                ],
+            }
+        )
+    snapshot = {
+        "schema": 1,
+        "partnership": {"name": partnership.name, "slug": partnership.slug, "region": "Twente"},
+        "penvoerder": party_dicts[penvoerder]["key"] if party_dicts else None,
+        "parties": party_dicts,
+    }
+    extra = {} if number is None else {"number": number}
+    if real_pdf:
+        data = tiny_real_pdf()
+        extra["pdf"] = ContentFile(data, name="versie.pdf")
+        extra["pdf_sha256"] = bytes_hash(data)
+    return VersionFactory(partnership=partnership, snapshot=snapshot, **extra)
+
+
+def send_round(version, user, *, days=14, **kwargs):
+    """Send `version` for signing with a deadline `days` ahead; returns the round."""
+    from django.utils import timezone
+
+    from agreements.signing import round_send
+
+    return round_send(
+        version=version,
+        user=user,
+        deadline=timezone.now() + datetime.timedelta(days=days),
+        **kwargs,
+    )

@@ -14,6 +14,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django_scopes import scopes_disabled
 
+from agreements import signing
 from partners.models import Invitation, Membership, Role
 from partners.services import members as services
 from tests.factories import (
@@ -35,6 +36,8 @@ from tests.factories import (
     SignatoryFactory,
     UserFactory,
     VersionFactory,
+    send_round,
+    signing_version,
 )
 
 ROLES = ["anonymous", "viewer", "editor", "leader", "outsider"]
@@ -281,7 +284,39 @@ MATRIX = [
     Case("agreements:clause-list", READ, kwargs=("slug",)),
     Case("agreements:clause-edit", LEAD, kwargs=("slug", "key:clause")),
     Case("agreements:clause-restore", LEAD_POST, method="post", kwargs=("slug", "key:clause")),
+    # Signing rounds (issue 7). The context's round is open and not sealed, and its request
+    # has no scan: those downloads answer 404 to every member.
+    Case("agreements:round-send", LEAD, kwargs=("slug", "code:signing_version")),
+    Case(
+        "agreements:round-send",
+        LEAD_POST,
+        method="post",
+        kwargs=("slug", "code:signing_version"),
+        data={"deadline": "__deadline__", "order": "parallel"},
+    ),
+    Case("agreements:round-detail", READ, kwargs=("slug", "code:round")),
+    Case(
+        "agreements:round-pdf",
+        {**READ, "viewer": 404, "editor": 404, "leader": 404},
+        kwargs=("slug", "code:round"),
+    ),
+    Case("agreements:round-extend", LEAD, kwargs=("slug", "code:round")),
+    Case("agreements:round-void", LEAD, kwargs=("slug", "code:round")),
+    Case("agreements:round-together", LEAD, kwargs=("slug", "code:round")),
+    Case("agreements:together-sign", LEAD, kwargs=("slug", "code:round", "request_code:sig")),
+    Case("agreements:request-remind", LEAD_POST, method="post", kwargs=("slug", "code:sig")),
+    Case("agreements:request-revoke", LEAD, kwargs=("slug", "code:sig")),
+    Case("agreements:request-reissue", LEAD_POST, method="post", kwargs=("slug", "code:sig")),
+    Case("agreements:request-paper", LEAD, kwargs=("slug", "code:sig")),
+    Case(
+        "agreements:request-scan",
+        {**READ, "viewer": 404, "editor": 404, "leader": 404},
+        kwargs=("slug", "code:sig"),
+    ),
     # Public pages: reachable without an account.
+    Case("sign:page", everyone(200), kwargs=("token:sign_token",)),
+    Case("sign:document", everyone(200), kwargs=("token:sign_token",)),
+    Case("verify:page", everyone(200)),
     Case("accounts:login", {**everyone(302), "anonymous": 200}),
     Case("accounts:logout", everyone(302), method="post"),
     Case("accounts:password_reset", everyone(200)),
@@ -332,7 +367,14 @@ def context(partnership, leader, editor, viewer, outsider):
         cost_line = CostLineFactory(partnership=partnership)
         funding_line = FundingLineFactory(partnership=partnership)
         version = VersionFactory(partnership=partnership)
+        sendable = signing_version(partnership, parties=1)
+        round = send_round(sendable, leader)
+        sig = round.requests.get()
     return {
+        "signing_version": sendable.code,
+        "round": round.code,
+        "sig": sig.code,
+        "sign_token": signing.token_for(sig),
         "version": version.code,
         "clause": "purpose",
         "warning": "warning:0000000000000000",
@@ -372,7 +414,13 @@ def _url(case, context):
 def test_permission_matrix(client, context, case, role):
     if role != "anonymous":
         client.force_login(context["users"][role])
-    response = getattr(client, case.method)(_url(case, context), case.data)
+    data = {
+        key: (datetime.date.today() + datetime.timedelta(days=14)).isoformat()
+        if value == "__deadline__"
+        else value
+        for key, value in case.data.items()
+    }
+    response = getattr(client, case.method)(_url(case, context), data)
     assert response.status_code == case.expected[role], f"{case} as {role}: {response.status_code}"
 
 

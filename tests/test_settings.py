@@ -110,6 +110,7 @@ def test_production_without_secret_key_refuses_to_start():
         ("DATABASE_URL", "nonsense"),
         ("EMAIL_PORT", "smtp"),
         ("LOG_LEVEL", "LOUD"),
+        ("SEAL_TSA_URL", "ftp://x"),
     ],
 )
 def test_malformed_value_stops_start_up_naming_the_variable(name, value):

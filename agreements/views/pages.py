@@ -13,7 +13,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from agreements import changes, readiness, services, snapshot
 from agreements.canonical import snapshot_hash
 from agreements.forms import AgreementSettingsForm
-from agreements.models import Agreement, AgreementVersion
+from agreements.models import Agreement, AgreementVersion, RoundStatus
+from agreements.panels import current_round, round_status
 from partners.tenancy import partnership_view
 from sterk.lists import paginate
 
@@ -69,6 +70,7 @@ def agreement_list(request, tenant):
     latest = versions.first()
     page, query = paginate(request, versions)
     rows = [(version, version_status(version, latest)) for version in page]
+    signing_round = current_round(partnership)
     return render(
         request,
         "agreements/agreement_list.html",
@@ -81,6 +83,8 @@ def agreement_list(request, tenant):
             "rows": rows,
             "latest": latest,
             "changes": _out_of_date(partnership, latest),
+            # Signing (issue 7): the current round and its requests, two queries.
+            "signing": round_status(signing_round) if signing_round else None,
         },
     )
 
@@ -125,6 +129,9 @@ def version_detail(request, tenant, code):
     }
     if request.htmx:
         return render(request, "agreements/partials/version_progress.html", context)
+    # Signing (issue 7): the rounds of this version, one query.
+    context["rounds"] = list(version.rounds.select_related("sent_by").order_by("-sent_at", "-pk"))
+    context["signed"] = any(r.status == RoundStatus.COMPLETED for r in context["rounds"])
     return render(request, "agreements/version_detail.html", context)
 
 

@@ -90,9 +90,15 @@ def a11y(page, _axe):
 
 
 @pytest.fixture
-def demo(transactional_db, settings):
+def demo(transactional_db, settings, monkeypatch):
+    """The demo region, without its signing rounds: signing them renders and seals real
+    PDFs (seconds each), which these tests do not need; tests/test_signing_demo.py checks
+    them and tests/e2e/test_signing.py signs in the browser."""
     from django.core.management import call_command
 
+    from agreements import demo as agreements_demo
+
+    monkeypatch.setattr(agreements_demo, "seed_signing", lambda partnership: None)
     settings.DEBUG = True
     call_command("seed_demo")
     settings.DEBUG = False

@@ -1,3 +1,5 @@
+from functools import partial
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -32,6 +34,9 @@ class Command(BaseCommand):
             activities_demo.seed(partnership)
             cofinancing_demo.seed(partnership)
             agreements_demo.seed(partnership)
+            # After commit, like the rendering of version 1 it needs: signing renders and
+            # seals real PDFs, which takes seconds.
+            transaction.on_commit(partial(agreements_demo.seed_signing, partnership))
         self.stdout.write(self.style.SUCCESS(f"Demo partnership ready: {partnership.name}"))
         self.stdout.write("Sign in at http://127.0.0.1:8000/ with one of these accounts:")
         for email, _first, _last, role in partners_demo.DEMO_ACCOUNTS:
