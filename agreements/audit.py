@@ -132,6 +132,7 @@ def record(
             event, str(round.code) if round else "", str(request.code) if request else ""
         )
         event.save()
+        Agreement.objects.filter(pk=agreement.pk).update(audit_seq=seq, audit_head=event.hash)
     return event
 
 
@@ -144,13 +145,18 @@ class Break:
     problem: str
 
 
-def verify_chain(events: Iterable[AuditEvent]) -> Break | None:
+def verify_chain(
+    events: Iterable[AuditEvent], *, head: tuple[int, str] | None = None
+) -> Break | None:
     """Check one agreement's events, given in `seq` order with `round` and `request` joined.
 
     Returns the first broken link: a gap or repeat in the numbering, a `prev_hash` that is not
-    the previous event's hash, or a hash that does not match the content.
+    the previous event's hash, or a hash that does not match the content. With `head` (the
+    agreement's `audit_seq` and `audit_head`), a chain that ends before its recorded head
+    (events removed from the end) is broken too.
     """
     expected_seq, prev_hash = 1, ""
+    agreement_id, hash_at_head = None, ""
     for event in events:
         if event.seq != expected_seq:
             return Break(event.agreement_id, event.seq, f"expected event #{expected_seq}")
@@ -160,7 +166,19 @@ def verify_chain(events: Iterable[AuditEvent]) -> Break | None:
         request_code = str(event.request.code) if event.request_id else ""
         if _hash_of(event, round_code, request_code) != event.hash:
             return Break(event.agreement_id, event.seq, "content does not match its hash")
+        if head is not None and event.seq == head[0]:
+            hash_at_head = event.hash
         expected_seq, prev_hash = expected_seq + 1, event.hash
+        agreement_id = event.agreement_id
+    last_seq = expected_seq - 1
+    # Events after the head may have been added since the head was read; fewer may not.
+    if head is not None and (last_seq < head[0] or (head[0] and hash_at_head != head[1])):
+        return Break(
+            agreement_id or 0,
+            min(last_seq + 1, head[0]),
+            f"the chain ends at event #{last_seq} or differs from its recorded head, "
+            f"event #{head[0]}",
+        )
     return None
 
 

@@ -33,6 +33,11 @@ class Agreement(models.Model):
         ),
     )
 
+    # The head of the audit chain (agreements.audit): the number and hash of the last event,
+    # so removing events from the end of the chain is detected too.
+    audit_seq = models.PositiveIntegerField(default=0, editable=False)
+    audit_head = models.CharField(max_length=64, blank=True, editable=False)
+
     objects = ScopedManager(partnership="partnership")
 
     class Meta:

@@ -14,6 +14,7 @@ import base64
 import binascii
 import hashlib
 import hmac
+import ipaddress
 import re
 import secrets
 from dataclasses import dataclass
@@ -395,8 +396,15 @@ class Client:
 
     @classmethod
     def of(cls, http_request) -> "Client":
-        ip = http_request.META.get("REMOTE_ADDR") or None
-        return cls(ip, (http_request.META.get("HTTP_USER_AGENT") or "")[:500])
+        meta = http_request.META
+        ip = meta.get("REMOTE_ADDR") or None
+        if settings.SIGNING_TRUST_X_FORWARDED_FOR and meta.get("HTTP_X_FORWARDED_FOR"):
+            ip = meta["HTTP_X_FORWARDED_FOR"].split(",")[-1].strip() or ip
+        try:
+            ip = str(ipaddress.ip_address(ip)) if ip else None
+        except ValueError:
+            ip = None  # a malformed header is no evidence
+        return cls(ip, (meta.get("HTTP_USER_AGENT") or "")[:500])
 
     def data(self) -> dict:
         return {"ip": self.ip_address or "", "user_agent": self.user_agent}

@@ -214,6 +214,9 @@ SEAL_PKCS12_PATH = env_str("SEAL_PKCS12_PATH")
 SEAL_PKCS12_PASSPHRASE = env_str("SEAL_PKCS12_PASSPHRASE", "")
 SEAL_DEV_DIR = Path(env_str("SEAL_DEV_DIR", str(BASE_DIR / "var" / "seal")))
 SEAL_TSA_URL = env_str("SEAL_TSA_URL", "")
+# Behind a reverse proxy, the signatory's address is the last one in X-Forwarded-For (the
+# one the proxy added); only trust the header when the proxy always sets it.
+SIGNING_TRUST_X_FORWARDED_FOR = env_bool("SIGNING_TRUST_X_FORWARDED_FOR", False)
 if SEAL_TSA_URL and not SEAL_TSA_URL.startswith(("http://", "https://")):
     raise ImproperlyConfigured(
         f"SEAL_TSA_URL must start with http:// or https://; got {SEAL_TSA_URL!r}."

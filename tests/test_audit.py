@@ -178,6 +178,33 @@ def test_a_removed_event_leaves_a_gap(round):
     assert not passed and "#4" in output
 
 
+def test_events_removed_from_the_end_are_detected_by_the_head(round):
+    last = events_of(round)[-1]
+    raw(f"DELETE FROM {TABLE} WHERE id = %s", [last.pk])
+    # The remaining chain is consistent in itself; only the agreement's head tells.
+    assert verify_chain(chain_of(round.agreement_id)) is None
+    agreement = round.agreement
+    agreement.refresh_from_db()
+    broken = verify_chain(
+        chain_of(round.agreement_id), head=(agreement.audit_seq, agreement.audit_head)
+    )
+    assert broken is not None and broken.seq == last.seq
+    passed, output = run_verify()
+    assert not passed and f"#{last.seq}" in output
+
+
+def test_the_head_follows_every_new_event(round):
+    agreement = round.agreement
+    agreement.refresh_from_db()
+    last = events_of(round)[-1]
+    assert (agreement.audit_seq, agreement.audit_head) == (last.seq, last.hash)
+    assert verify_chain(chain_of(round.agreement_id), head=(last.seq, last.hash)) is None
+    # Events appended after the head was read (a signature during the check) are fine.
+    record("reminded", agreement=agreement, round=round, actor="test")
+    assert verify_chain(chain_of(round.agreement_id), head=(last.seq, last.hash)) is None
+    assert run_verify()[0]
+
+
 def test_swapped_hashes_break_the_chain(round):
     second, third = event(round, 2), event(round, 3)
     raw(f"UPDATE {TABLE} SET hash = %s WHERE id = %s", [third.hash, second.pk])

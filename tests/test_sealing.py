@@ -12,7 +12,9 @@ import io
 import logging
 import os
 import re
+import shutil
 import struct
+import subprocess
 import zlib
 from datetime import UTC, datetime, timedelta
 
@@ -747,3 +749,24 @@ def test_a_tsa_url_gives_an_http_timestamper(settings):
     timestamper = sealing._timestamper()
     assert isinstance(timestamper, HTTPTimeStamper)
     assert timestamper.url == "http://tsa.example.invalid/"
+
+
+@pytest.mark.skipif(shutil.which("pdfsig") is None, reason="needs poppler-utils (pdfsig)")
+def test_poppler_also_finds_one_valid_seal_over_the_whole_file(sealed_pdf, tmp_path):
+    """A second, independent reader: what an auditor's own tools would say. The development
+    certificate is self-signed, so only the signature itself is judged, not the issuer."""
+    path = tmp_path / "sealed.pdf"
+    path.write_bytes(sealed_pdf)
+    output = subprocess.run(
+        ["pdfsig", "-nocert", str(path)], capture_output=True, text=True, check=False
+    ).stdout
+    assert output.count("Signature #") == 1
+    assert "Signature is Valid" in output
+    assert "Total document signed" in output
+    changed = bytearray(sealed_pdf)
+    changed[len(changed) // 3] ^= 0x01
+    path.write_bytes(bytes(changed))
+    output = subprocess.run(
+        ["pdfsig", "-nocert", str(path)], capture_output=True, text=True, check=False
+    ).stdout
+    assert "Signature is Valid" not in output

@@ -54,11 +54,15 @@ class Command(BaseCommand):
                     )
             for item in agreements.iterator(chunk_size=200):
                 tally = _Tally(chain_of(item.pk).iterator(chunk_size=2000))
-                problem = verify_chain(tally)
+                problem = verify_chain(tally, head=(item.audit_seq, item.audit_head))
                 chains += 1
                 events += tally.count
                 if problem is not None:
-                    kind = tally.last.kind if tally.last is not None else "?"
+                    kind = (
+                        tally.last.kind
+                        if tally.last is not None and tally.last.seq == problem.seq
+                        else "end of chain"
+                    )
                     broken.append(
                         f"BROKEN {item.partnership.slug} (agreement {item.pk}): "
                         f"event #{problem.seq} ({kind}): {problem.problem}"
