@@ -355,6 +355,16 @@ def test_a_file_over_20_mb_is_refused_without_being_read(client, db, monkeypatch
     assert response["Cache-Control"] == "no-store"
 
 
+def test_a_50_mb_upload_gets_a_clear_answer_and_leaves_no_file(client, db, tmp_path, settings):
+    """The issue's own example: the upload handler stops keeping it past the limit, so
+    nothing lands on disk, and the page says why."""
+    settings.FILE_UPLOAD_TEMP_DIR = str(tmp_path)
+    response = upload(client, b"%PDF-" + bytes(50 * 1024 * 1024))
+    assert response.status_code == 400
+    assert error_codes(response) == ["too_large"]
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_the_size_check_uses_the_size_and_never_the_content():
     class Unreadable(SimpleUploadedFile):
         def read(self, *args, **kwargs):
