@@ -28,6 +28,9 @@ def certificate_for(round: SigningRound) -> dict:
                 "kind": event.kind,
                 "label": label(event.kind),
                 "actor": event.actor,
+                # The signatory the event is about (a link sent by the project leader is
+                # about a signatory); chain_of joins the request, so no query per event.
+                "concerning": event.request.name if event.request_id else "",
                 "hash": event.hash,
                 "prev_hash": event.prev_hash,
             }

@@ -76,7 +76,7 @@ def seed(partnership: Partnership) -> AgreementVersion | Readiness | None:
         return version_create(partnership=partnership, user=leader.user if leader else None)
 
 
-DEMO_CLIENT_UA = "Sterk demo (fictitious signature)"
+DEMO_CLIENT_UA = "Sterk-demo (fictieve handtekening)"
 AMENDED_CLAUSE = "joining"
 AMENDMENT = (
     "\n\nAanvulling (versie 2): een organisatie die later toetreedt, ondertekent een "

@@ -1,5 +1,5 @@
 """Reads of a partnership's signing at a glance (issue 7): the current round with its
-requests for the agreement page, and the dashboard panel.
+requests and the agreement in force for the agreement page, and the dashboard panel.
 
 Each function runs a fixed number of queries whatever the number of signatories.
 """
@@ -19,6 +19,17 @@ def current_round(partnership) -> SigningRound | None:
         .select_related("version", "sent_by", "voided_by", "partnership")
         .order_by("-sent_at", "-pk")
         .first()
+    )
+
+
+def completed_rounds(partnership) -> list[SigningRound]:
+    """Every completed round (a voided one has status voided), newest version first: the
+    first is the agreement in force. One query; at most one per version, as a version
+    everyone signed cannot be sent again unless its round is voided."""
+    return list(
+        SigningRound.objects.filter(partnership=partnership, status=RoundStatus.COMPLETED)
+        .select_related("version")
+        .order_by("-version__number", "-completed_at", "-pk")
     )
 
 
@@ -42,22 +53,35 @@ def round_status(round: SigningRound) -> dict:
 
 def signing_panel(*, tenant) -> dict:
     """The dashboard's `signing_panel` (templates/agreements/panels/signing.html, which also
-    needs `tenant`): signatures collected against required in the current round, and who has
-    been waiting longest. At most three queries."""
+    needs `tenant`): signatures collected against required in the current round, who has
+    been waiting longest, and who declined or named someone else (the leader has to act on
+    those: fix the signatory, send a new link or record a paper signature). Four queries."""
     round = current_round(tenant.partnership)
     if round is None:
         return {"round": None}
+    needs_action = Q(status__in=[RequestStatus.DECLINED, RequestStatus.REDIRECTED])
     counts = SignatureRequest.objects.filter(round=round).aggregate(
-        required=Count("pk"), signed=Count("pk", filter=Q(status=RequestStatus.SIGNED))
+        required=Count("pk"),
+        signed=Count("pk", filter=Q(status=RequestStatus.SIGNED)),
+        attention=Count("pk", filter=needs_action),
     )
     waiting = list(
         SignatureRequest.objects.filter(round=round, status=RequestStatus.PENDING)
         .exclude(invited_at=None)
         .order_by("invited_at", "pk")[:PANEL_ROWS]
     )
+    attention = list(
+        SignatureRequest.objects.filter(needs_action, round=round).order_by(
+            "organisation_name", "name", "pk"
+        )[:PANEL_ROWS]
+    )
+    is_open = round.status == RoundStatus.OPEN
     return {
         "round": round,
+        "is_open": is_open,
         "signed_count": counts["signed"],
         "required_count": counts["required"],
-        "waiting": waiting if round.status == RoundStatus.OPEN else [],
+        "waiting": waiting if is_open else [],
+        "attention": attention if is_open else [],
+        "attention_count": counts["attention"] if is_open else 0,
     }

@@ -1,4 +1,5 @@
-"""Forms of the project leader's side of signing (issue 7): send, extend, void, revoke, paper.
+"""Forms of the project leader's side of signing (issue 7): send, extend, void, revoke,
+reissue, paper.
 
 They validate and normalise input only; the rules of signing (latest version, PDF ready, the
 round still open, …) are checked by agreements.signing, whose errors the views put on the
@@ -14,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from agreements import signing
-from agreements.models import SigningRound
+from agreements.models import RoundStatus, SigningRound
 from partners.forms.interactions import DateInput
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
@@ -155,6 +156,10 @@ class ExtendForm(forms.Form):
 
 
 class VoidForm(forms.Form):
+    """Reason and confirmation of voiding. An open round is confirmed with a checkbox; a
+    completed round is the signed agreement in force, so voiding it needs its version number
+    typed, which a reflex click cannot do."""
+
     reason = _reason_field(
         _("Reason"),
         _("Everyone who already signed receives this reason by e-mail."),
@@ -166,9 +171,55 @@ class VoidForm(forms.Form):
         ),
     )
 
+    def __init__(self, *args, round: SigningRound, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.round = round
+        if round.status == RoundStatus.COMPLETED:
+            del self.fields["confirm"]
+            self.fields["confirm_number"] = forms.IntegerField(
+                label=_("Type the version number (%(number)s) to confirm")
+                % {"number": round.version.number},
+                help_text=_("This voids the signed agreement in force."),
+                widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+            )
+
+    def clean_confirm_number(self):
+        number = self.cleaned_data["confirm_number"]
+        if number != self.round.version.number:
+            raise forms.ValidationError(
+                _("Type %(number)s, the number of the signed version, to void it.")
+                % {"number": self.round.version.number},
+                code="wrong_number",
+            )
+        return number
+
 
 class RevokeForm(forms.Form):
     reason = _reason_field(_("Reason"), _("Kept in the audit trail."))
+
+
+class ReissueForm(forms.Form):
+    """A new link, at a corrected e-mail address when the old one was wrong. Empty keeps the
+    current address; agreements.signing.request_reissue validates it again."""
+
+    email = forms.EmailField(
+        label=_("E-mail address"),
+        max_length=254,
+        required=False,
+        help_text=_(
+            "Correct it if the link did not arrive; the change is kept in the audit trail."
+        ),
+    )
+
+    def __init__(self, *args, current_email: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.current_email = current_email
+        self.fields["email"].initial = current_email
+
+    def new_email(self) -> str | None:
+        """The address to send to when it differs from the current one, else None."""
+        email = self.cleaned_data.get("email") or ""
+        return email if email and email != self.current_email else None
 
 
 class PaperForm(forms.Form):

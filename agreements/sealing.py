@@ -29,6 +29,8 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.html import escape, format_html
+from django.utils.safestring import SafeString, mark_safe
 
 from agreements.pdf import PDF_DIR, _local_fetcher
 
@@ -63,6 +65,12 @@ MAX_IMAGE_SIDE = 5000
 MAX_IMAGE_PIXELS = 10_000_000
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 _DATA_URL = re.compile(r"data:image/png;base64,([A-Za-z0-9+/=\s]+)", re.ASCII)
+# An e-mail address inside free text, such as an actor "Name <name@example.nl>".
+_EMAIL_ADDRESS = re.compile(r"[^\s<>()\[\]\"',;:@]+@[^\s<>()\[\]\"',;:@]+")
+_DOMAIN_DOT = re.compile(r"\.(?=[^.]*\.)")  # every dot but the last: "twente.nl" stays whole
+_NAME_AND_ADDRESS = re.compile(r"(.*\S)\s+<([^<>\s]+@[^<>\s]+)>", re.DOTALL)
+# A SHA-256 in hex is 64 characters; the event table prints it as two lines of 32.
+HASH_LINE = 32
 
 
 # --- The platform signer ------------------------------------------------------------------
@@ -446,10 +454,32 @@ def _signer_subject(embedded_signature) -> str:
 
 
 def _subject(certificate) -> str:
+    """Who a certificate names, as "Common name (Organisation)".
+
+    Only the names: asn1crypto's `human_friendly` labels them in English ("Common Name: …,
+    Country: NL"), which reads oddly on the Dutch verify page and adds nothing. A name
+    without either attribute falls back to its other values, unlabelled.
+    """
     try:
-        return certificate.subject.human_friendly
+        native = certificate.subject.native
     except Exception:
         return ""
+    if not isinstance(native, dict):
+        return ""
+    common_name = _name_value(native.get("common_name"))
+    organisation = _name_value(native.get("organization_name"))
+    if common_name and organisation and organisation != common_name:
+        return f"{common_name} ({organisation})"
+    if common_name or organisation:
+        return common_name or organisation
+    return ", ".join(filter(None, (_name_value(value) for value in native.values())))
+
+
+def _name_value(value) -> str:
+    """One attribute of a certificate name as text (a repeated attribute is a list)."""
+    if isinstance(value, list | tuple):
+        return ", ".join(filter(None, (_name_value(item) for item in value)))
+    return str(value).strip() if isinstance(value, str | int) else ""
 
 
 # --- Completion pages ---------------------------------------------------------------------
@@ -546,6 +576,75 @@ def _short(value) -> str:
     return str(value or "")[:16]
 
 
+def soft_break_emails(value) -> SafeString:
+    """The text, HTML-escaped, with a line-break opportunity (<wbr>) after the "@" and
+    after each "." but the last of the domain of every e-mail address in it.
+
+    A narrow column then breaks "j.devries@<wbr>mail.<wbr>roc-twente.nl" between its
+    parts instead of mid-word. The part before the "@" stays whole (a break after "j."
+    reads as the end of the address) and so does the last part of the domain (a lone "nl>"
+    on a line says nothing). Hyphens are break opportunities anyway;
+    `overflow-wrap: anywhere` stays the last resort for a part too long for its column.
+    """
+    text = str(value or "")
+    parts = []
+    last = 0
+    for match in _EMAIL_ADDRESS.finditer(text):
+        parts.append(escape(text[last : match.start()]))
+        # Escaping adds no "@" or "." (entities are like &amp; and &#x27;).
+        local, domain = escape(match.group()).split("@", 1)
+        parts.append(f"{local}@<wbr>{_DOMAIN_DOT.sub('.<wbr>', domain)}")
+        last = match.end()
+    parts.append(escape(text[last:]))
+    return mark_safe("".join(parts))  # noqa: S308 - every piece of input was escaped above
+
+
+def actor_html(value) -> SafeString:
+    """Who did something, for the narrow "by" column: a signatory recorded as
+    "Name <address>" gets the address on a line of its own, in smaller type, so the row
+    stays two lines high; any other actor is printed as it is."""
+    text = str(value or "")
+    match = _NAME_AND_ADDRESS.fullmatch(text)
+    if not match:
+        return soft_break_emails(text)
+    name, address = match.groups()
+    return format_html(
+        '{} <span class="address">&lt;{}&gt;</span>', name, soft_break_emails(address)
+    )
+
+
+def _hash_lines(value) -> list[str]:
+    """A hash cut into lines of HASH_LINE characters: printed once, never past its column."""
+    digest = str(value or "")
+    return [digest[start : start + HASH_LINE] for start in range(0, len(digest), HASH_LINE)]
+
+
+def _events(events: list) -> list[dict]:
+    """The rows of the event table.
+
+    Each event's hash is printed once. The previous event's hash (which each hash includes)
+    is printed only where that event is not the row above: on the first row and after a
+    gap, where events of the agreement outside this round came in between. Everywhere else
+    it is the hash printed one row up, and repeating it would only take space.
+    """
+    rows = []
+    above = None
+    for event in events:
+        prev_hash = str(event.get("prev_hash") or "")
+        rows.append(
+            {
+                **event,
+                "at_text": compact_datetime(event.get("at")),
+                "actor_html": actor_html(event.get("actor")),
+                "concerning": str(event.get("concerning") or ""),
+                "hash_lines": _hash_lines(event.get("hash")),
+                "prev_short": _short(prev_hash) if prev_hash and prev_hash != above else "",
+            }
+        )
+        above = str(event.get("hash") or "")
+    return rows
+
+
 def _signature(signature: dict, version_pdf_sha256: str) -> dict:
     shown = str(signature.get("pdf_sha256") or "")
     if not shown:
@@ -565,6 +664,7 @@ def _signature(signature: dict, version_pdf_sha256: str) -> dict:
         if signature.get("code_verified_at")
         else "",
         "image_url": _image_url(signature.get("signature_image")),
+        "email_html": soft_break_emails(signature.get("email")),
         "shown_note": shown_note,
     }
 
@@ -590,15 +690,7 @@ def completion_context(certificate: dict) -> dict:
         "signatures": [
             _signature(signature, version_pdf) for signature in certificate.get("signatures") or []
         ],
-        "events": [
-            {
-                **event,
-                "at_text": compact_datetime(event.get("at")),
-                "hash_short": _short(event.get("hash")),
-                "prev_short": _short(event.get("prev_hash")),
-            }
-            for event in certificate.get("events") or []
-        ],
+        "events": _events(certificate.get("events") or []),
         "verify_url": verify_url(),
     }
 

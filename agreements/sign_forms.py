@@ -116,6 +116,9 @@ class DeclineForm(ServiceErrorsMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("The project leader reads this."),
     )
+    confirm = forms.BooleanField(
+        label=_("I understand that this link then no longer works"), required=True
+    )
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("auto_id", "decline_%s")
@@ -132,6 +135,9 @@ class RedirectForm(ServiceErrorsMixin, forms.Form):
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    confirm = forms.BooleanField(
+        label=_("I understand that this link then no longer works"), required=True
     )
 
     def __init__(self, *args, **kwargs):

@@ -17,6 +17,7 @@ import hmac
 import ipaddress
 import re
 import secrets
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
@@ -49,9 +50,11 @@ FIRST_REMINDER = timedelta(days=5)
 NEXT_REMINDER = timedelta(days=3)
 DEADLINE_WARNING = timedelta(days=2)
 MAX_DEADLINE = timedelta(days=366)
+REMIND_COOLDOWN = timedelta(hours=1)
 MAX_SIGNATURE_IMAGE = 200_000  # characters of the data: URL
 TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{43}$")
 PNG_PREFIX = "data:image/png;base64,"
+CHECKED_SEPARATOR = "; "
 
 ORDER_PARALLEL = "parallel"
 ORDER_PENVOERDER_LAST = "penvoerder_last"
@@ -161,7 +164,7 @@ def _locked(request: SignatureRequest) -> tuple[SigningRound, SignatureRequest]:
     with scopes_disabled():
         round = (
             SigningRound.objects.select_for_update()
-            .select_related("version", "agreement")
+            .select_related("version", "agreement", "sent_by")
             .get(pk=request.round_id)
         )
         request = SignatureRequest.objects.select_for_update().get(pk=request.pk)
@@ -195,22 +198,15 @@ def _date(value: str | None) -> str:
 
 
 def _evidence(signatory: dict) -> str:
-    """The authority's evidence as recorded, in words (document language)."""
+    """The authority's evidence as recorded, in words (document language): "KvK extract
+    (reference), 15 January 2026; checked by … on …"."""
     sources = {value: str(label) for value, label in EvidenceSource.choices}
-    parts = [
-        " ".join(
-            part
-            for part in (
-                sources.get(signatory.get("evidence_source") or "", ""),
-                signatory.get("evidence_reference") or "",
-            )
-            if part
-        ),
-        _date(signatory.get("evidence_date")),
-    ]
-    text = ", ".join(part for part in parts if part)
+    source = sources.get(signatory.get("evidence_source") or "", "")
+    reference = signatory.get("evidence_reference") or ""
+    document = f"{source} ({reference})" if source and reference else source or reference
+    text = ", ".join(part for part in (document, _date(signatory.get("evidence_date"))) if part)
     if signatory.get("checked_by"):
-        text += "; " + _("checked by %(name)s on %(date)s") % {
+        text += CHECKED_SEPARATOR + _("checked by %(name)s on %(date)s") % {
             "name": signatory["checked_by"],
             "date": _date(signatory.get("checked_at")),
         }
@@ -366,11 +362,14 @@ def _mail_context(request: SignatureRequest, **extra) -> dict:
         "version_number": round.version.number,
         "deadline": round.deadline,
         "link": mail.sign_url(token_for(request)),
+        "sender": round.sent_by,
         **extra,
     }
 
 
-def _invite(request: SignatureRequest, *, actor: str, kind: str = "sent") -> None:
+def _invite(
+    request: SignatureRequest, *, actor: str, kind: str = "sent", extra: dict | None = None
+) -> None:
     now = timezone.now()
     SignatureRequest.objects.filter(pk=request.pk).update(invited_at=now)
     request.invited_at = now
@@ -379,7 +378,7 @@ def _invite(request: SignatureRequest, *, actor: str, kind: str = "sent") -> Non
         agreement=request.round.agreement,
         request=request,
         actor=actor,
-        data={"email": request.email, "turn": request.step},
+        data={"email": request.email, "turn": request.step, **(extra or {})},
     )
     mail.send("invitation", _mail_context(request), [request.email])
 
@@ -532,17 +531,61 @@ def code_verify(
 
 
 def statement_for(request: SignatureRequest) -> str:
-    authority = request.authority_label
-    if request.evidence:
-        authority = f"{authority} ({request.evidence})"
-    return _(
-        "I sign on behalf of %(organisation)s as %(job_title)s and am authorised to do so by "
-        "%(authority)s."
-    ) % {
+    """The statement the signatory confirms: who they sign for, as what, on what authority
+    and where that shows (the evidence's document, not who checked it)."""
+    label = request.authority_label
+    authority = label[:1].lower() + label[1:]
+    values = {
         "organisation": request.organisation_name,
         "job_title": request.job_title or _("signatory"),
         "authority": authority,
+        "evidence": request.evidence.split(CHECKED_SEPARATOR, 1)[0],
     }
+    if values["evidence"]:
+        return (
+            _(
+                "I sign on behalf of %(organisation)s as %(job_title)s and am authorised to do "
+                "so as %(authority)s, as shown by: %(evidence)s."
+            )
+            % values
+        )
+    return (
+        _(
+            "I sign on behalf of %(organisation)s as %(job_title)s and am authorised to do so "
+            "as %(authority)s."
+        )
+        % values
+    )
+
+
+def _name_key(name: str) -> list[str]:
+    """A name's words without accents, dots or case: "J.P. Gérritsen" → ["j", "p", "gerritsen"]."""
+    folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().casefold()
+    return re.findall(r"[a-z]+", folded)
+
+
+def name_matches(typed: str, recorded: str) -> bool:
+    """Whether a typed name can be the recorded signatory's: it has at least two words and
+    ends with the recorded family name ("P. Gerritsen" or "Peter Gerritsen" for Peter
+    Gerritsen; not "Peter", not "Jan Jansen"). Initials and first names may vary."""
+    typed_words, recorded_words = _name_key(typed), _name_key(recorded)
+    if len(typed_words) < 2 or not recorded_words:
+        return False
+    return typed_words[-1] == recorded_words[-1]
+
+
+def _check_name(typed: str, request: SignatureRequest, *, field: str = "typed_name") -> None:
+    if not name_matches(typed, request.name):
+        raise ValidationError(
+            {
+                field: _(
+                    "Type the full name of %(name)s, who is asked to sign. If that is not you, "
+                    "tell the project leader that you are not the right person."
+                )
+                % {"name": request.name}
+            },
+            code="name_mismatch",
+        )
 
 
 def clean_typed_name(value: str) -> str:
@@ -599,6 +642,7 @@ def request_sign(
     with transaction.atomic():
         round, request = _locked(request)
         _refuse_unless_open(request)
+        _check_name(typed_name, request)
         now = timezone.now()
         if request.code_verified_at is None or now - request.code_verified_at > VERIFIED_TTL:
             raise ValidationError(
@@ -639,6 +683,8 @@ def request_sign(
                 "in_person_with": in_person_with,
             },
         )
+        if not in_person_with:
+            mail.send("signed_receipt", _mail_context(request), [request.email])
         _after_signature(round)
     return request
 
@@ -654,6 +700,7 @@ def _after_signature(round: SigningRound) -> None:
         record(
             "completed", agreement=round.agreement, round=round, data={"signatures": len(requests)}
         )
+        _mark_parties_signed(round, requests)
         from agreements.tasks import seal_round
 
         transaction.on_commit(partial(seal_round.enqueue, round.pk))
@@ -668,6 +715,20 @@ def _after_signature(round: SigningRound) -> None:
             ):
                 request.round = round
                 _invite(request, actor="Sterk")
+
+
+def _mark_parties_signed(round: SigningRound, requests: list[SignatureRequest]) -> None:
+    """Every party that signed is at the pipeline's "signed" stage now (with the move in its
+    history), unless it was paused or ended meanwhile."""
+    from partners.models import Organisation, Stage
+    from partners.services.organisations import organisation_move
+
+    parties = Organisation.objects.filter(
+        partnership_id=round.partnership_id,
+        code__in={r.party_key for r in requests},
+    ).exclude(stage__in=[Stage.SIGNED, Stage.PAUSED, Stage.ENDED])
+    for organisation in parties:
+        organisation_move(organisation=organisation, stage=Stage.SIGNED, user=round.sent_by)
 
 
 def request_decline(request: SignatureRequest, *, reason: str, client: Client) -> None:
@@ -743,7 +804,8 @@ def _require_open(round: SigningRound) -> None:
 
 
 def request_remind(request: SignatureRequest, *, user=None, kind: str = "reminded") -> None:
-    """Send the link again (by a leader, or by the reminder command)."""
+    """Send the link again (by a leader, or by the reminder command). A leader's reminder
+    within REMIND_COOLDOWN of the previous one is refused, so a double click sends one."""
     with transaction.atomic():
         round, request = _locked(request)
         _require_open(round)
@@ -751,6 +813,13 @@ def request_remind(request: SignatureRequest, *, user=None, kind: str = "reminde
         if reason:
             raise ValidationError(refusal_message(reason))
         now = timezone.now()
+        last = request.last_reminded_at
+        if user is not None and last and now - last < REMIND_COOLDOWN:
+            raise ValidationError(
+                _("%(name)s was reminded less than an hour ago; remind them later.")
+                % {"name": request.name},
+                code="too_soon",
+            )
         request.last_reminded_at = now
         request.reminders_sent += 1
         fields = ["last_reminded_at", "reminders_sent"]
@@ -834,9 +903,20 @@ def request_revoke(request: SignatureRequest, *, reason: str, user) -> None:
         )
 
 
-def request_reissue(request: SignatureRequest, *, user) -> None:
+def request_reissue(request: SignatureRequest, *, user, email: str | None = None) -> None:
     """A new link for a request that was revoked, declined, redirected or expired (the old
-    link stops working); the signatory is e-mailed again."""
+    link stops working); the signatory is e-mailed again, at a corrected address when one is
+    given (the change is in the audit trail)."""
+    from django.core.validators import validate_email
+
+    email = (email or "").strip()
+    if email:
+        if len(email) > 254:
+            raise ValidationError({"email": _("Enter a valid e-mail address.")})
+        try:
+            validate_email(email)
+        except ValidationError as error:
+            raise ValidationError({"email": _("Enter a valid e-mail address.")}) from error
     with transaction.atomic():
         round, request = _locked(request)
         _require_open(round)
@@ -844,6 +924,9 @@ def request_reissue(request: SignatureRequest, *, user) -> None:
             raise ValidationError(_("This signatory has already signed."))
         if timezone.now() >= round.deadline:
             raise ValidationError(_("The deadline has passed; extend it first."))
+        previous = request.email
+        if email:
+            request.email = email
         _new_salt(request)
         request.status = RequestStatus.PENDING
         request.opened_at = None
@@ -851,11 +934,18 @@ def request_reissue(request: SignatureRequest, *, user) -> None:
         request.code_verified_at = None
         request.code_attempts = 0
         request.save()
+        changed = {"previous_email": previous} if email and email != previous else {}
         if round.ordered and _earlier_unsigned(request).exists():
-            record("reissued", agreement=round.agreement, request=request, actor=_person(user))
+            record(
+                "reissued",
+                agreement=round.agreement,
+                request=request,
+                actor=_person(user),
+                data={"email": request.email, **changed},
+            )
             SignatureRequest.objects.filter(pk=request.pk).update(invited_at=None)
         else:
-            _invite(request, actor=_person(user), kind="reissued")
+            _invite(request, actor=_person(user), kind="reissued", extra=changed)
 
 
 def round_void(round: SigningRound, *, reason: str, user) -> None:
@@ -899,6 +989,7 @@ def request_paper(
     and when."""
     from django.core.files.base import ContentFile
 
+    _check_name(signed_by, request, field="signed_by")
     with transaction.atomic():
         round, request = _locked(request)
         _require_open(round)

@@ -100,3 +100,10 @@ def outsider(other_partnership):
 def leader_client(client, leader):
     client.force_login(leader)
     return client
+
+
+def pytest_collection_modifyitems(items):
+    """Browser tests last. Playwright's sync API keeps an asyncio event loop running in the
+    main thread until the session ends; code that calls asyncio.run() itself (pyHanko's
+    synchronous API in the sealing tests) must not run after it in the same process."""
+    items.sort(key=lambda item: "/e2e/" in str(item.fspath))

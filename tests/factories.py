@@ -308,7 +308,7 @@ def signing_version(partnership, *, parties=2, penvoerder=0, real_pdf=False, num
         )
         contact = ContactFactory(
             organisation=organisation,
-            name=f"Ondertekenaar {index + 1}",
+            name=f"Ondertekenaar {index + 1} de Vries",
             email=f"tekenaar{index + 1}@partner{index + 1}.nl",
             job_title="Directeur",
         )

@@ -306,6 +306,7 @@ MATRIX = [
     Case("agreements:together-sign", LEAD, kwargs=("slug", "code:round", "request_code:sig")),
     Case("agreements:request-remind", LEAD_POST, method="post", kwargs=("slug", "code:sig")),
     Case("agreements:request-revoke", LEAD, kwargs=("slug", "code:sig")),
+    Case("agreements:request-reissue", LEAD, kwargs=("slug", "code:sig")),
     Case("agreements:request-reissue", LEAD_POST, method="post", kwargs=("slug", "code:sig")),
     Case("agreements:request-paper", LEAD, kwargs=("slug", "code:sig")),
     Case(

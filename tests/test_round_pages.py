@@ -10,6 +10,7 @@ import hashlib
 import io
 
 import pytest
+from django.conf import settings
 from django.contrib.messages import ERROR, SUCCESS, get_messages
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -18,7 +19,7 @@ from django.template.loader import render_to_string
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone, translation
 
 from agreements import signing
 from agreements.audit import chain_of, verify_chain
@@ -30,7 +31,7 @@ from agreements.models import (
     SigningRound,
     SignMethod,
 )
-from agreements.panels import signing_panel
+from agreements.panels import round_status, signing_panel
 from agreements.round_forms import AMSTERDAM, end_of_day, today
 from partners.models import Role
 from partners.tenancy import Tenant
@@ -102,6 +103,21 @@ def day(offset: int) -> str:
 
 def message_levels(response) -> list[int]:
     return [message.level for message in get_messages(response.wsgi_request)]
+
+
+def age(item: SignatureRequest) -> None:
+    """Move the request's link and reminders past the leader's reminder cool-down."""
+    before = timezone.now() - signing.REMIND_COOLDOWN - datetime.timedelta(minutes=1)
+    SignatureRequest.objects.filter(pk=item.pk).exclude(invited_at=None).update(invited_at=before)
+    SignatureRequest.objects.filter(pk=item.pk).exclude(last_reminded_at=None).update(
+        last_reminded_at=before
+    )
+
+
+def english(client: Client) -> Client:
+    """The client with English chosen in the language switch, to check wording."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client
 
 
 def sign_online(item: SignatureRequest, version: AgreementVersion) -> None:
@@ -314,11 +330,16 @@ def test_round_page_shows_every_request_and_the_events(leader_client, open_round
     ]
     assert [event.kind for event, _label in response.context["events"]] == ["sent"] * 3
     content = response.content.decode()
-    assert 'hx-trigger="every 10s"' in content
+    assert 'hx-trigger="every 10s' in content
     for item in requests_of(open_round):
         assert url("request-remind", item.code) in content
         assert url("request-revoke", item.code) in content
+        assert url("request-reissue", item.code) in content
         assert url("request-paper", item.code) in content
+        # One date format everywhere: day, month in words, year, time.
+        with translation.override("nl"):
+            sent = formats.date_format(timezone.localtime(item.invited_at), "j F Y")
+        assert f'<span class="text-nowrap">{sent}</span>' in content
     assert url("round-void", open_round.code) in content
     assert url("round-extend", open_round.code) in content
     assert url("round-together", open_round.code) in content
@@ -332,6 +353,26 @@ def test_viewer_sees_the_status_without_actions(viewer_client, open_round):
     assert all(url("request-remind", r.code) not in content for r in requests_of(open_round))
 
 
+def test_the_audit_table_names_its_columns_and_the_signatory_of_each_event(
+    leader_client, open_round
+):
+    content = english(leader_client).get(url("round-detail", open_round.code)).content.decode()
+    events = content[content.index('id="events-heading"') :]
+    for header in ["No.", "Time", "What happened", "Signatory", "By"]:
+        assert f'<th scope="col">{header}</th>' in events
+    for item in requests_of(open_round):
+        assert item.name in events
+
+
+def test_the_actions_are_one_menu_per_request_and_polling_waits_for_an_open_menu(
+    leader_client, open_round
+):
+    content = leader_client.get(url("round-detail", open_round.code)).content.decode()
+    for item in requests_of(open_round):
+        assert f'id="actions-{item.code}"' in content
+    assert "[!this.querySelector('.dropdown-menu.show')]" in content
+
+
 def test_htmx_polling_gets_the_status_partial_and_stops_when_void(leader_client, open_round):
     response = leader_client.get(url("round-detail", open_round.code), HTTP_HX_REQUEST="true")
     assert [t.name for t in response.templates][0] == "agreements/partials/round_status.html"
@@ -343,7 +384,8 @@ def test_htmx_polling_gets_the_status_partial_and_stops_when_void(leader_client,
 
 def test_the_audit_events_are_paginated(leader_client, open_round, leader):
     for _ in range(30):
-        signing.request_remind(requests_of(open_round)[0], user=leader)
+        # As the reminder command does: a leader's reminders are at most one an hour.
+        signing.request_remind(requests_of(open_round)[0], user=None)
     response = leader_client.get(url("round-detail", open_round.code))
     assert len(response.context["events"]) == 25
     response = leader_client.get(url("round-detail", open_round.code) + "?page=2")
@@ -372,6 +414,7 @@ def test_a_failed_seal_is_shown_to_leaders_only(leader_client, viewer_client, op
 
 def test_remind_sends_the_link_again(leader_client, open_round, commit):
     item = requests_of(open_round)[0]
+    age(item)
     with commit():
         response = leader_client.post(url("request-remind", item.code))
     assert response.status_code == 302
@@ -381,6 +424,27 @@ def test_remind_sends_the_link_again(leader_client, open_round, commit):
     assert item.reminders_sent == 1
     assert [m.to for m in mail.outbox] == [[item.email]]
     assert kinds(open_round)[-1] == "reminded"
+
+
+def test_a_second_reminder_within_the_hour_is_refused_and_sends_nothing(
+    leader_client, open_round, commit
+):
+    item = requests_of(open_round)[0]
+    age(item)
+    with commit():
+        first = leader_client.post(url("request-remind", item.code))
+        second = leader_client.post(url("request-remind", item.code))
+    assert message_levels(first) == [SUCCESS]
+    assert second.status_code == 302
+    # The refusal is shown on the round page the leader is sent back to.
+    page = leader_client.get(second.url)
+    shown = list(page.context["messages"])
+    assert [m.level for m in shown] == [SUCCESS, ERROR]
+    assert str(shown[-1]) in page.content.decode()
+    item.refresh_from_db()
+    assert item.reminders_sent == 1
+    assert len(mail.outbox) == 1
+    assert kinds(open_round).count("reminded") == 1
 
 
 def test_reminding_a_request_whose_turn_has_not_come_changes_nothing(
@@ -398,10 +462,9 @@ def test_reminding_a_request_whose_turn_has_not_come_changes_nothing(
     assert kinds(round) == before
 
 
-@pytest.mark.parametrize("name", ["request-remind", "request-reissue"])
-def test_post_only_actions_refuse_get(leader_client, open_round, name):
+def test_remind_refuses_get(leader_client, open_round):
     item = requests_of(open_round)[0]
-    assert leader_client.get(url(name, item.code)).status_code == 405
+    assert leader_client.get(url("request-remind", item.code)).status_code == 405
 
 
 def test_revoke_with_a_reason_stops_the_link(leader_client, open_round):
@@ -458,13 +521,61 @@ def test_reissue_gives_a_revoked_request_a_new_link(leader_client, open_round, l
     assert [m.to for m in mail.outbox] == [[item.email]]
 
 
+def test_the_reissue_page_offers_the_current_address(leader_client, open_round):
+    item = requests_of(open_round)[0]
+    response = leader_client.get(url("request-reissue", item.code))
+    assert response.status_code == 200
+    assert response.context["form"]["email"].value() == item.email
+
+
+def test_reissue_with_a_corrected_address_sends_the_link_there(
+    leader_client, open_round, leader, commit
+):
+    item = requests_of(open_round)[0]
+    signing.request_revoke(item, reason="adres klopt niet", user=leader)
+    old = item.email
+    with commit():
+        response = leader_client.post(
+            url("request-reissue", item.code), {"email": "nieuw@partner1.nl"}
+        )
+    assert response.status_code == 302
+    assert SUCCESS in message_levels(response)
+    item.refresh_from_db()
+    assert item.email == "nieuw@partner1.nl"
+    assert item.status == RequestStatus.PENDING
+    assert [m.to for m in mail.outbox] == [["nieuw@partner1.nl"]]
+    event = list(chain_of(open_round.agreement_id))[-1]
+    assert event.kind == "reissued"
+    assert old in str(event.data) and "nieuw@partner1.nl" in str(event.data)
+
+
+@pytest.mark.parametrize(
+    "email", ["geen-adres", "a@", "@partner1.nl", "jan @partner1.nl", HOSTILE, HUGE + "@x.nl"]
+)
+def test_reissue_with_a_malformed_address_changes_nothing(leader_client, open_round, leader, email):
+    item = requests_of(open_round)[0]
+    signing.request_revoke(item, reason="adres klopt niet", user=leader)
+    before = SignatureRequest.objects.get(pk=item.pk)
+    response = leader_client.post(url("request-reissue", item.code), {"email": email})
+    assert response.status_code == 200
+    assert response.context["form"].errors["email"]
+    item.refresh_from_db()
+    assert (item.email, item.status, item.token_hash) == (
+        before.email,
+        RequestStatus.REVOKED,
+        before.token_hash,
+    )
+    assert "reissued" not in kinds(open_round)
+    assert mail.outbox == []
+
+
 def test_reissuing_a_signed_request_changes_nothing(leader_client, open_round):
     item = requests_of(open_round)[0]
     sign_online(item, open_round.version)
     before = SignatureRequest.objects.get(pk=item.pk).token_hash
     response = leader_client.post(url("request-reissue", item.code))
-    assert response.status_code == 302
-    assert message_levels(response) == [ERROR]
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors()
     item.refresh_from_db()
     assert item.status == RequestStatus.SIGNED and item.token_hash == before
 
@@ -546,6 +657,79 @@ def test_void_without_reason_or_confirmation_changes_nothing(leader_client, open
     open_round.refresh_from_db()
     assert open_round.status == RoundStatus.OPEN
     assert "voided" not in kinds(open_round)
+
+
+@pytest.fixture
+def completed_round(open_round):
+    """Everyone signed; the seal is not made (no commit), so it is sealing pending."""
+    for item in requests_of(open_round):
+        sign_online(item, open_round.version)
+    open_round.refresh_from_db()
+    assert open_round.status == RoundStatus.COMPLETED
+    return open_round
+
+
+def test_voiding_a_completed_round_asks_for_the_version_number(leader_client, completed_round):
+    response = leader_client.get(url("round-void", completed_round.code))
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert "confirm_number" in form.fields and "confirm" not in form.fields
+    open_page = english(leader_client).get(url("round-void", completed_round.code))
+    assert "signed agreement in force" in open_page.content.decode()
+
+
+@pytest.mark.parametrize(
+    "wrong",
+    [
+        lambda n: "",
+        lambda n: "0",
+        lambda n: str(n + 1),
+        lambda n: str(n - 1),
+        lambda n: str(-n),
+        lambda n: f"{n}.5",
+        lambda n: "abc",
+        lambda n: "9" * 5000,
+        lambda n: HOSTILE,
+    ],
+)
+def test_voiding_a_completed_round_with_a_wrong_number_changes_nothing(
+    leader_client, completed_round, wrong
+):
+    response = leader_client.post(
+        url("round-void", completed_round.code),
+        {
+            "reason": "fout",
+            "confirm": "on",
+            "confirm_number": wrong(completed_round.version.number),
+        },
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["confirm_number"]
+    completed_round.refresh_from_db()
+    assert completed_round.status == RoundStatus.COMPLETED
+    assert "voided" not in kinds(completed_round)
+
+
+def test_voiding_a_completed_round_with_its_number_voids_it(leader_client, completed_round, commit):
+    mail.outbox.clear()
+    with commit():
+        response = leader_client.post(
+            url("round-void", completed_round.code),
+            {"reason": "fout ontdekt", "confirm_number": str(completed_round.version.number)},
+        )
+    assert response.status_code == 302
+    completed_round.refresh_from_db()
+    assert completed_round.status == RoundStatus.VOIDED
+    assert len(mail.outbox) == 3
+    # No longer in force.
+    page = leader_client.get(reverse("agreements:agreement-list", kwargs={"slug": SLUG}))
+    assert page.context["in_force"] is None
+    assert [status for _v, status in page.context["rows"]] == ["ready"]
+
+
+def test_an_open_round_keeps_the_checkbox(leader_client, open_round):
+    form = leader_client.get(url("round-void", open_round.code)).context["form"]
+    assert "confirm" in form.fields and "confirm_number" not in form.fields
 
 
 def test_voiding_twice_is_refused_on_the_form(leader_client, open_round, leader):
@@ -819,7 +1003,7 @@ def test_agreement_page_shows_the_current_round_live_and_a_send_button(
     assert page.context["signing"]["round"] == round
     content = page.content.decode()
     assert url("round-detail", round.code) + "?compact=1" in content
-    assert 'hx-trigger="every 10s"' in content
+    assert 'hx-trigger="every 10s' in content
     polled = leader_client.get(
         url("round-detail", round.code) + "?compact=1", HTTP_HX_REQUEST="true"
     )
@@ -844,6 +1028,71 @@ def test_version_page_lists_its_rounds_and_offers_sending_to_leaders(
     assert (
         url("round-detail", first.code) in content and url("round-detail", second.code) in content
     )
+
+
+def test_a_completed_round_is_the_agreement_in_force(
+    leader_client, viewer_client, partnership, completed_round
+):
+    list_url = reverse("agreements:agreement-list", kwargs={"slug": SLUG})
+    pdf_url = url("round-pdf", completed_round.code)
+    page = viewer_client.get(list_url)
+    assert page.context["in_force"] == completed_round
+    assert [status for _v, status in page.context["rows"]] == ["signed"]
+    content = page.content.decode()
+    assert f'data-in-force="{completed_round.code}"' in content
+    # Sealing pending: no PDF to download yet.
+    assert pdf_url not in content
+    assert url("round-send", completed_round.version.code) not in (
+        leader_client.get(list_url).content.decode()
+    )
+    # Sealed: the download and its SHA-256.
+    SigningRound.objects.filter(pk=completed_round.pk).update(
+        final_pdf="signed/x.pdf", final_pdf_sha256="ab" * 32, sealed_at=timezone.now()
+    )
+    content = viewer_client.get(list_url).content.decode()
+    assert pdf_url in content and "ab" * 32 in content
+    # A newer version does not replace the signed one until it is signed itself.
+    newer = signing_version(partnership, parties=2)
+    page = viewer_client.get(list_url)
+    assert page.context["in_force"] == completed_round
+    assert [(v.pk, status) for v, status in page.context["rows"]] == [
+        (newer.pk, "ready"),
+        (completed_round.version_id, "signed"),
+    ]
+    # The version page links to the signed PDF, and offers no new round.
+    detail = leader_client.get(url("version-detail", completed_round.version.code))
+    assert detail.context["status"] == "signed"
+    assert pdf_url in detail.content.decode()
+    assert url("round-send", completed_round.version.code) not in detail.content.decode()
+
+
+def test_a_version_out_for_signing_links_to_its_round_instead_of_send(
+    leader_client, version, open_round
+):
+    list_content = leader_client.get(
+        reverse("agreements:agreement-list", kwargs={"slug": SLUG})
+    ).content.decode()
+    detail_content = leader_client.get(url("version-detail", version.code)).content.decode()
+    for content in (list_content, detail_content):
+        assert url("round-send", version.code) not in content
+        assert url("round-detail", open_round.code) in content
+
+
+@pytest.mark.parametrize(
+    "who, links", [("leader_client", True), ("editor_client", True), ("viewer_client", False)]
+)
+def test_fix_links_of_the_checklist_only_for_who_can_fix(request, monkeypatch, who, links):
+    from agreements.readiness import Readiness, ReadinessItem
+
+    item = ReadinessItem(key="signatory", blocking=True, message="Geen tekenbevoegde", url="/fix/")
+    monkeypatch.setattr(
+        "agreements.readiness.check_readiness",
+        lambda *, partnership: Readiness(ready=False, items=[item]),
+    )
+    client = request.getfixturevalue(who)
+    content = client.get(reverse("agreements:agreement-list", kwargs={"slug": SLUG})).content
+    assert "Geen tekenbevoegde" in content.decode()
+    assert ('href="/fix/"' in content.decode()) is links
 
 
 def test_an_older_version_offers_no_send_button(leader_client, partnership, version):
@@ -890,6 +1139,38 @@ def test_panel_counts_signatures_and_lists_who_waits_longest(partnership, open_r
     assert url("round-detail", open_round.code) in html
 
 
+def test_panel_lists_who_declined_or_named_someone_else_and_the_deadline(partnership, open_round):
+    declined, redirected, waiting = requests_of(open_round)
+    client = signing.Client("192.0.2.1", "pytest")
+    signing.request_decline(declined, reason="Niet akkoord", client=client)
+    signing.request_redirect(
+        redirected, name="Piet Juist", email="piet@partner2.nl", note="", client=client
+    )
+    context, html = _panel(partnership)
+    assert context["attention_count"] == 2
+    assert {r.pk for r in context["attention"]} == {declined.pk, redirected.pk}
+    round_url = url("round-detail", open_round.code)
+    assert f'href="{round_url}#request-{declined.code}"' in html
+    assert f'href="{round_url}#request-{redirected.code}"' in html
+    assert f'data-request="{waiting.code}"' in html
+    assert open_round.deadline.isoformat()[:10] in html
+    # The round page has the rows those links point at.
+    round_html = render_to_string(
+        "agreements/partials/round_status.html",
+        {"tenant": Tenant(partnership=partnership, role=Role.LEADER), **round_status(open_round)},
+    )
+    assert f'id="request-{declined.code}"' in round_html
+
+
+def test_panel_of_a_void_round_asks_for_no_action(partnership, open_round):
+    declined = requests_of(open_round)[0]
+    signing.request_decline(declined, reason="Nee", client=signing.Client(None, "pytest"))
+    signing.round_void(open_round, reason="fout", user=None)
+    context, html = _panel(partnership)
+    assert context["attention"] == [] and context["waiting"] == []
+    assert f"#request-{declined.code}" not in html
+
+
 def test_panel_lists_at_most_five_waiting(partnership, leader):
     version = signing_version(partnership, parties=8)
     send_round(version, leader)
@@ -898,9 +1179,9 @@ def test_panel_lists_at_most_five_waiting(partnership, leader):
     assert context["required_count"] == 8
 
 
-def test_panel_runs_three_queries(partnership, leader, django_assert_num_queries):
+def test_panel_runs_four_queries(partnership, leader, django_assert_num_queries):
     send_round(signing_version(partnership, parties=6), leader)
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         signing_panel(tenant=Tenant(partnership=partnership, role=Role.VIEWER))
 
 
@@ -924,7 +1205,9 @@ def two_rounds(partnership, leader, other_partnership, outsider):
         items = requests_of(round)
         sign_online(items[0], version)
         signing.request_revoke(items[1], reason="weg", user=user)
+        age(items[2])
         signing.request_remind(items[2], user=user)
+        signing.request_decline(items[3], reason="Nee", client=signing.Client(None, "pytest"))
         rounds[place.slug] = round
     return rounds
 
@@ -969,6 +1252,7 @@ def test_a_second_leader_can_follow_up_too(partnership, open_round, commit):
     ).user
     client = _client_for(other)
     item = requests_of(open_round)[0]
+    age(item)
     with commit():
         assert client.post(url("request-remind", item.code)).status_code == 302
     event = list(chain_of(open_round.agreement_id))[-1]

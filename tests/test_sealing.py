@@ -26,6 +26,7 @@ from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
 from django.core.exceptions import ImproperlyConfigured
 from django.test import override_settings
+from django.utils import translation
 from pypdf import PdfReader
 
 from agreements import sealing
@@ -510,27 +511,52 @@ def test_hostile_text_is_printed_as_text():
     assert "carrier pigeon" in text  # an unknown method is shown as it is
 
 
-def test_long_values_wrap_inside_the_page():
-    """Every line box ends inside the 18 mm side margins, whatever the input."""
+def _layout(certificate):
+    """The completion pages as WeasyPrint lays them out (render_completion_pages' input),
+    for tests that look at boxes rather than at the PDF's text."""
     from weasyprint import CSS, HTML
+
+    with translation.override("nl"):
+        html = sealing.render_to_string(
+            "pdf/completion.html", sealing.completion_context(certificate)
+        )
+    fetcher = sealing._completion_fetcher()
+    return HTML(string=html, base_url=sealing.PDF_DIR.as_uri() + "/", url_fetcher=fetcher).render(
+        stylesheets=[CSS(filename=str(sealing.COMPLETION_STYLESHEET), url_fetcher=fetcher)]
+    )
+
+
+def _text_boxes(page):
     from weasyprint.formatting_structure import boxes
 
-    html = sealing.render_to_string(
-        "pdf/completion.html", sealing.completion_context(_hostile_certificate())
-    )
-    fetcher = sealing._completion_fetcher()
-    document = HTML(
-        string=html, base_url=sealing.PDF_DIR.as_uri() + "/", url_fetcher=fetcher
-    ).render(stylesheets=[CSS(filename=str(sealing.COMPLETION_STYLESHEET), url_fetcher=fetcher)])
+    return [box for box in page._page_box.descendants() if isinstance(box, boxes.TextBox)]
+
+
+def _assert_inside_margins(document) -> int:
+    """Every line box ends inside the 18 mm side margins, and every line in a table cell
+    inside its cell (a line too wide for a column would overprint the next one); returns
+    the number of lines checked."""
+    from weasyprint.formatting_structure import boxes
+
     checked = 0
     for page in document.pages:
         page_box = page._page_box
         right = page_box.margin_width() - page_box.margin_right
-        for box in page_box.descendants():
-            if isinstance(box, boxes.TextBox):
-                assert box.position_x + box.width <= right + 0.5, box.text[:40]
-                checked += 1
-    assert checked > 50
+        for box in _text_boxes(page):
+            assert box.position_x + box.width <= right + 0.5, box.text[:40]
+            checked += 1
+        for cell in page_box.descendants():
+            if isinstance(cell, boxes.TableCellBox):
+                cell_right = cell.position_x + cell.border_width()
+                for box in cell.descendants():
+                    if isinstance(box, boxes.TextBox):
+                        assert box.position_x + box.width <= cell_right + 0.5, box.text[:40]
+    return checked
+
+
+def test_long_values_wrap_inside_the_page():
+    """Every line box ends inside the 18 mm side margins, whatever the input."""
+    assert _assert_inside_margins(_layout(_hostile_certificate())) > 50
 
 
 def test_empty_and_partial_certificates_render():
@@ -553,6 +579,196 @@ def test_fifty_signatures_render_on_many_pages():
     assert _event(60)["hash"][:16] in text
 
 
+# A large round as it happens: 25 signatories with ordinary Dutch names and addresses, six
+# events each (150), two of them by the project leader.
+PEOPLE = (
+    ("Jan", "de Vries", "roc-twente.nl"),
+    ("Fatima", "El Amrani", "techniekbedrijf-hengelo.nl"),
+    ("Pieter", "van der Molen", "vandermolen-installatie.nl"),
+    ("Sanne", "Bakker", "gemeente-enschede.nl"),
+    ("Mohammed", "Yilmaz", "metaalunie-oost.nl"),
+    ("Anouk", "Janssen-Visser", "saxion.nl"),
+    ("Willem", "Hendriks", "hendriks-elektrotechniek.nl"),
+)
+STEPS = (
+    ("sent", "link verstuurd", "leader"),
+    ("opened", "link geopend", "signer"),
+    ("reminded", "herinnering verstuurd", "leader"),
+    ("code_sent", "code verstuurd", "signer"),
+    ("code_verified", "code bevestigd", "signer"),
+    ("signed", "ondertekend", "signer"),
+)
+LEADER = "Petra de Boer"
+
+
+def _round_of_25() -> dict:
+    """The certificate of that round. Its events start at number 4, after three of an
+    earlier round, as in an agreement's second round."""
+    signatures = []
+    events = []
+    previous = hashlib.sha256(b"event 3").hexdigest()
+    for index in range(25):
+        first, last, domain = PEOPLE[index % len(PEOPLE)]
+        name = f"{first} {last}"
+        email = f"{first[0].lower()}.{last.replace(' ', '').lower()}{index}@{domain}"
+        signatures.append(_signature(index, name=name, email=email, typed_name=name))
+        for kind, label, who in STEPS:
+            seq = len(events) + 4
+            digest = hashlib.sha256(f"event {seq}".encode()).hexdigest()
+            events.append(
+                {
+                    **_event(seq, kind, label),
+                    "actor": LEADER if who == "leader" else f"{name} <{email}>",
+                    "concerning": name,
+                    "hash": digest,
+                    "prev_hash": previous,
+                }
+            )
+            previous = digest
+    return _certificate(signatures, events)
+
+
+@pytest.fixture(scope="module")
+def round_of_25():
+    certificate = _round_of_25()
+    return certificate, _layout(certificate)
+
+
+def _audit_pages(document) -> list[list[str]]:
+    """The text of each audit certificate page: from the one with its heading to the end."""
+    pages = [[box.text for box in _text_boxes(page)] for page in document.pages]
+    first = next(number for number, texts in enumerate(pages) if "Auditcertificaat" in texts)
+    return pages[first:]
+
+
+def test_a_round_of_25_has_a_compact_audit_certificate(round_of_25):
+    """At least 25 events on every page full of events, so 150 events need 6 pages; the
+    summary above the table takes about a third of the first page, hence at most 7.
+    (Before the table was made compact, about 7 events fitted on a page: ~20 pages.)"""
+    certificate, document = round_of_25
+    audit = _audit_pages(document)
+    assert len(audit) <= 7, len(audit)
+    first_halves = {event["hash"][:32] for event in certificate["events"]}
+    second_halves = {event["hash"][32:] for event in certificate["events"]}
+    per_page = [sum(text in first_halves for text in texts) for texts in audit]
+    assert sum(per_page) == 150  # every event, each hash printed once
+    assert sum(text in second_halves for texts in audit for text in texts) == 150
+    assert all(count >= 25 for count in per_page[1:-1]), per_page
+
+
+def test_a_round_of_25_stays_inside_the_margins(round_of_25):
+    _certificate, document = round_of_25
+    assert _assert_inside_margins(document) > 1000
+
+
+def test_e_mail_addresses_in_the_event_table_break_only_between_their_parts(round_of_25):
+    """A line in the "by" column ends at a space, or after "@", "." or "-": never inside
+    a name or a part of an address."""
+    from weasyprint.formatting_structure import boxes
+
+    _certificate, document = round_of_25
+    breaks = 0
+    for page in document.pages:
+        for cell in page._page_box.descendants():
+            if not isinstance(cell, boxes.TableCellBox) or "actor" not in (
+                cell.element.get("class") or ""
+            ):
+                continue
+            # Each line of the cell is a text box; a <wbr> adds an empty-looking one.
+            lines = [
+                box.text.replace("\u200b", "")
+                for box in cell.descendants()
+                if isinstance(box, boxes.TextBox)
+            ]
+            lines = [line for line in lines if line.strip()]
+            for line, following in zip(lines, lines[1:], strict=False):
+                breaks += 1
+                assert line != line.rstrip() or line[-1] in "@.->" or following[0] in " <", (
+                    line,
+                    following,
+                )
+    assert breaks > 100
+
+
+def test_the_event_table_names_whom_an_event_concerns():
+    certificate = _certificate(
+        events=[dict(_event(1, "sent", "link verstuurd"), concerning="Sanne Bakker")]
+    )
+    text = _text(render_completion_pages(certificate))
+    assert "Betreft" in text
+    assert "Sanne Bakker" in text
+    assert "Projectleider Twente" in text
+
+
+def test_each_event_hash_is_printed_once(final_pdf):
+    text = _text(final_pdf)
+    for seq in range(1, 6):
+        digest = _event(seq)["hash"]
+        assert _flat(text).count(digest) == 1
+        assert text.count(digest[:16]) == 1
+
+
+def test_the_previous_hash_is_printed_only_where_it_is_not_the_row_above():
+    events = [_event(seq) for seq in (3, 4, 7, 8)]  # 5 and 6 belong to another round
+    rows = sealing.completion_context(_certificate(events=events))["events"]
+    assert [row["prev_short"] for row in rows] == [
+        _event(2)["hash"][:16],
+        "",
+        _event(6)["hash"][:16],
+        "",
+    ]
+    assert rows[0]["hash_lines"] == [events[0]["hash"][:32], events[0]["hash"][32:]]
+    assert (
+        sealing.completion_context(_certificate(events=[_event(1)]))["events"][0]["prev_short"]
+        == ""
+    )
+
+
+def test_e_mail_addresses_get_break_opportunities_after_the_at_and_domain_dots():
+    assert (
+        sealing.soft_break_emails("j.de.vries@roc.twente.nl")
+        == "j.de.vries@<wbr>roc.<wbr>twente.nl"
+    )
+    assert sealing.soft_break_emails("Geen adres. Wel tekst.") == "Geen adres. Wel tekst."
+    assert sealing.soft_break_emails("a&b@evil.nl") == "a&amp;b@<wbr>evil.nl"
+    assert sealing.soft_break_emails("<b>x</b>@evil.nl") == "&lt;b&gt;x&lt;/b&gt;@evil.nl"
+    assert sealing.soft_break_emails("") == ""
+
+
+def test_a_signatory_actor_gets_the_address_on_its_own_line():
+    assert sealing.actor_html("Jan de Vries <j.devries@roc-twente.nl>") == (
+        'Jan de Vries <span class="address">&lt;j.devries@<wbr>roc-twente.nl&gt;</span>'
+    )
+    assert sealing.actor_html("Petra de Boer") == "Petra de Boer"
+    assert sealing.actor_html("<script>x</script>") == "&lt;script&gt;x&lt;/script&gt;"
+
+
+def _words(certificate) -> str:
+    with translation.override("nl"):
+        return sealing.render_to_string(
+            "pdf/completion.html", sealing.completion_context(certificate)
+        )
+
+
+def test_the_pdf_uses_the_apps_words_for_the_order_and_addresses_the_reader_as_je():
+    ordered = _certificate()
+    parallel = _certificate()
+    parallel["round"] = {**parallel["round"], "ordered": False}
+    assert "Op volgorde" in _words(ordered)
+    assert "Iedereen tegelijk" in _words(parallel)
+    for html in (_words(ordered), _words(parallel)):
+        assert "willekeurige" not in html and "vaste volgorde" not in html
+        assert "U kunt" not in html and "Je kunt" in html
+
+
+def test_the_version_code_is_not_printed_as_a_kenmerk(final_pdf):
+    """ "Kenmerk" is the snapshot hash in the footer; the version's UUID adds nothing."""
+    text = _text(final_pdf)
+    assert "V3" not in text  # the version's code in _certificate()
+    assert HASH in _flat(text)  # SHA-256 of the content, still labelled as such
+    assert "SHA-256 van de inhoud" in text and "SHA-256 van de PDF" in text
+
+
 def test_times_are_dutch_in_amsterdam_time():
     assert sealing.dutch_datetime("2026-11-27T13:05:00+00:00") == "27 november 2026 om 14:05"
     assert sealing.dutch_datetime("2026-07-01T06:00:00Z") == "1 juli 2026 om 08:00"
@@ -567,7 +783,7 @@ def test_times_are_dutch_in_amsterdam_time():
 def test_a_sealed_document_checks_as_sealed(sealed_pdf):
     result = check_seal(sealed_pdf)
     assert result.status == "sealed", result.detail
-    assert "Sterk" in result.signer
+    assert result.signer == "Sterk ontwikkelzegel (Sterk)"
     assert result.signed_at.tzinfo is not None
     assert abs(datetime.now(UTC) - result.signed_at) < timedelta(minutes=1)
 
@@ -654,6 +870,58 @@ def test_a_document_sealed_by_someone_else_is_foreign(final_pdf):
     assert result.status == "foreign"
     assert "Nep Sterk zegel" in result.signer
     assert result.signed_at is not None
+
+
+SUBJECT_KEY = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+
+
+def _named(*attributes):
+    """An asn1crypto certificate whose subject has these (oid, value) attributes."""
+    from asn1crypto import x509 as asn1_x509
+
+    name = x509.Name([x509.NameAttribute(oid, value) for oid, value in attributes])
+    now = datetime.now(UTC)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(SUBJECT_KEY.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now)
+        .not_valid_after(now + timedelta(days=1))
+        .sign(SUBJECT_KEY, hashes.SHA256())
+    )
+    return asn1_x509.Certificate.load(certificate.public_bytes(serialization.Encoding.DER))
+
+
+@pytest.mark.parametrize(
+    ("attributes", "expected"),
+    [
+        (
+            [
+                (NameOID.COMMON_NAME, "Sterk ontwikkelzegel"),
+                (NameOID.ORGANIZATION_NAME, "Sterk"),
+                (NameOID.COUNTRY_NAME, "NL"),
+            ],
+            "Sterk ontwikkelzegel (Sterk)",
+        ),
+        ([(NameOID.COMMON_NAME, "Nep Sterk zegel")], "Nep Sterk zegel"),
+        ([(NameOID.ORGANIZATION_NAME, "Sterk B.V.")], "Sterk B.V."),
+        ([(NameOID.COMMON_NAME, "Sterk"), (NameOID.ORGANIZATION_NAME, "Sterk")], "Sterk"),
+        (
+            [(NameOID.ORGANIZATIONAL_UNIT_NAME, "Zegels"), (NameOID.COUNTRY_NAME, "NL")],
+            "Zegels, NL",
+        ),
+    ],
+    ids=["dev-seal", "common-name", "organisation", "same-twice", "neither"],
+)
+def test_a_seal_is_named_by_its_common_name_and_organisation_without_labels(attributes, expected):
+    """Not asn1crypto's English "Common Name: …, Organization: …": the verify page is Dutch."""
+    assert sealing._subject(_named(*attributes)) == expected
+
+
+def test_a_certificate_that_cannot_be_read_has_no_name():
+    assert sealing._subject(object()) == ""
 
 
 def test_a_seal_by_an_earlier_platform_certificate_is_foreign(sealed_pdf, settings, tmp_path):

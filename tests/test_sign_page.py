@@ -346,8 +346,8 @@ def test_a_refused_link_shows_its_page_and_changes_nothing(
         {"action": "code"},
         {"action": "verify", "code": "123456"},
         _sign_data(version),
-        {"action": "decline", "reason": "Toch niet"},
-        {"action": "redirect", "name": "Iemand Anders"},
+        {"action": "decline", "reason": "Toch niet", "confirm": "on"},
+        {"action": "redirect", "name": "Iemand Anders", "confirm": "on"},
         {"action": "nonsense"},
     ):
         with on_commit():
@@ -520,7 +520,9 @@ def test_decline_tells_the_leader_and_records_the_reason(client, partnership, le
     url = _url(sig)
     client.get(url)
     with on_commit():
-        response = client.post(url, {"action": "decline", "reason": "Wij stoppen als partner."})
+        response = client.post(
+            url, {"action": "decline", "reason": "Wij stoppen als partner.", "confirm": "on"}
+        )
     assert response.status_code == 303
     declined = _fresh(sig)
     assert declined.status == RequestStatus.DECLINED
@@ -543,6 +545,7 @@ def test_redirect_tells_the_leader_who_can_sign(client, partnership, leader, on_
                 "name": "  Piet   Bakker ",
                 "email": "piet@partner1.nl",
                 "note": "Piet is de bestuurder.",
+                "confirm": "on",
             },
         )
     assert response.status_code == 303
@@ -569,6 +572,8 @@ def test_redirect_tells_the_leader_who_can_sign(client, partnership, leader, on_
         ({"action": "redirect", "name": "x" * 301}, "name"),
         ({"action": "redirect", "name": "Piet", "email": "not-an-address"}, "email"),
         ({"action": "redirect", "name": "Piet", "note": "x" * 2001}, "note"),
+        ({"action": "decline", "reason": "Wij stoppen."}, "confirm"),
+        ({"action": "redirect", "name": "Piet Bakker"}, "confirm"),
     ],
 )
 def test_decline_and_redirect_keep_the_input_and_show_the_error(
@@ -580,7 +585,9 @@ def test_decline_and_redirect_keep_the_input_and_show_the_error(
     assert response.status_code == 200
     form = response.context[f"{data['action']}_form"]
     assert form.errors[field]
-    assert form[field].value() == data[field]
+    for name, value in data.items():
+        if name != "action":
+            assert form[name].value() == value  # what was typed stays
     assert _state(sig) == before
 
 
@@ -621,7 +628,7 @@ def test_a_hostile_sign_post_is_refused_with_the_input_kept(
     version, round, (sig, _other) = _round(partnership, leader)
     _verified_client(client, sig, on_commit)
     before = _state(sig)
-    data = _sign_data(version, **{"typed_name": "Jan de Vries <script>", **override})
+    data = _sign_data(version, **{"typed_name": "<script>x</script> Jan de Vries", **override})
     response = client.post(_url(sig), data)
     assert response.status_code == 200
     form = response.context["sign_form"]
@@ -630,8 +637,8 @@ def test_a_hostile_sign_post_is_refused_with_the_input_kept(
     else:
         assert form.errors[field]
     if field != "typed_name":
-        assert form["typed_name"].value() == "Jan de Vries <script>"
-        assert b"Jan de Vries &lt;script&gt;" in response.content
+        assert form["typed_name"].value() == "<script>x</script> Jan de Vries"
+        assert b"&lt;script&gt;x&lt;/script&gt; Jan de Vries" in response.content
     # The page offers this version's PDF again, whatever was posted.
     assert form["pdf_sha256"].value() == version.pdf_sha256
     assert _state(sig) == before
@@ -705,8 +712,8 @@ def test_a_forged_post_without_csrf_token_is_forbidden_and_changes_nothing(
     before = _state(sig)
     for data in (
         {"action": "code"},
-        {"action": "decline", "reason": "Vervalst"},
-        {"action": "redirect", "name": "Mallory"},
+        {"action": "decline", "reason": "Vervalst", "confirm": "on"},
+        {"action": "redirect", "name": "Mallory", "confirm": "on"},
         _sign_data(version),
     ):
         with on_commit():
@@ -840,7 +847,8 @@ def test_together_declining_returns_to_the_list(leader_client, partnership, lead
     _version, round, (sig, _other) = _round(partnership, leader)
     with on_commit():
         response = leader_client.post(
-            _together_sign_url(partnership, round, sig), {"action": "decline", "reason": "Nee"}
+            _together_sign_url(partnership, round, sig),
+            {"action": "decline", "reason": "Nee", "confirm": "on"},
         )
     assert response.status_code == 303
     assert response["Location"] == _together_url(partnership, round)

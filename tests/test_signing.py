@@ -863,14 +863,14 @@ def test_a_paper_signature_is_recorded_with_its_scan_and_can_complete_the_round(
         signing.request_paper,
         second,
         scan=scan,
-        signed_by="Ondertekenaar  2",
+        signed_by="Ondertekenaar  2  de Vries",
         signed_on=signed_on,
         user=leader,
     )
 
     paper = fresh(second)
     assert paper.status == RequestStatus.SIGNED and paper.method == SignMethod.PAPER
-    assert paper.typed_name == "Ondertekenaar 2" and paper.signed_at == signed_on
+    assert paper.typed_name == "Ondertekenaar 2 de Vries" and paper.signed_at == signed_on
     assert paper.scan_sha256 == hashlib.sha256(scan_bytes).hexdigest()
     assert paper.scan.read() == scan_bytes
     event = AuditEvent.objects.get(request=second, kind="signed_on_paper")
@@ -1048,3 +1048,134 @@ def test_posting_the_admin_change_form_of_a_round_changes_nothing(round, superus
         response = superuser_client.post(url, {"status": "completed", "deadline": "2020-01-01"})
     assert response.status_code == 403
     assert fresh(round).status == RoundStatus.OPEN and fresh(round).deadline == deadline
+
+
+# --- rules added after the review: the name, the receipt, the pipeline, reminders ----------
+
+
+@pytest.mark.parametrize(
+    ("typed", "recorded", "matches"),
+    [
+        ("Peter Gerritsen", "Peter Gerritsen", True),
+        ("P. Gerritsen", "Peter Gerritsen", True),
+        ("peter  GÉRRITSEN", "Peter Gerritsen", True),
+        ("J.P. van der Berg", "Jan van der Berg", True),
+        ("Peter", "Peter Gerritsen", False),
+        ("Jan Jansen", "Peter Gerritsen", False),
+        ("Gerritsen Peter", "Peter Gerritsen", False),
+        ("<b>Peter</b> Gerritsen", "Peter Gerritsen", True),
+        ("Peter Gerritsen", "", False),
+    ],
+)
+def test_a_typed_name_must_end_with_the_signatorys_family_name(typed, recorded, matches):
+    assert signing.name_matches(typed, recorded) is matches
+
+
+def test_someone_else_s_name_is_refused_and_changes_nothing(round, act):
+    request = requests_of(round)[0]
+    verify(act, request)
+    count = AuditEvent.objects.count()
+    with pytest.raises(ValidationError) as excinfo:
+        sign(act, fresh(request), typed_name="Iemand Anders")
+    assert "typed_name" in excinfo.value.error_dict
+    assert fresh(request).status == RequestStatus.PENDING
+    assert AuditEvent.objects.count() == count
+
+
+def test_a_paper_signature_by_someone_else_is_refused(round, leader, act):
+    request = requests_of(round)[0]
+    scan = SimpleUploadedFile("scan.pdf", b"%PDF-1.4\n%scan\n", content_type="application/pdf")
+    with pytest.raises(ValidationError) as excinfo:
+        act(
+            signing.request_paper,
+            request,
+            scan=scan,
+            signed_by="Iemand Anders",
+            signed_on=timezone.now(),
+            user=leader,
+        )
+    assert "signed_by" in excinfo.value.error_dict
+    assert fresh(request).status == RequestStatus.PENDING and not fresh(request).scan
+
+
+def test_the_statement_names_organisation_function_authority_and_evidence(round):
+    request = requests_of(round)[0]
+    with translation.override("en"):
+        statement = signing.statement_for(request)
+    assert statement.startswith(
+        f"I sign on behalf of {request.organisation_name} as {request.job_title} and am "
+        "authorised to do so as zelfstandig bevoegd bestuurder, as shown by: "
+    )
+    # Who checked the evidence is in the evidence, not in the signatory's statement.
+    assert "Lotte Leider" in request.evidence and "Lotte Leider" not in statement
+
+
+def test_a_signatory_gets_a_receipt_of_their_signature(round, act):
+    request = requests_of(round)[0]
+    verify(act, request)
+    outbox_mail.outbox.clear()
+    sign(act, fresh(request), typed_name=request.name)
+    (receipt,) = mails_to(request.email)
+    signed = fresh(request)
+    assert signed.shown_pdf_sha256 in receipt.body
+    assert signed.statement in receipt.body
+
+
+def test_completion_moves_the_parties_to_signed_in_the_pipeline(round, act):
+    from partners.models import Organisation, Stage, StageChange
+
+    for request in requests_of(round):
+        verify_and_sign(act, request, typed_name=request.name)
+    parties = Organisation.objects.filter(code__in=[r.party_key for r in requests_of(round)])
+    assert {o.stage for o in parties} == {Stage.SIGNED}
+    assert StageChange.objects.filter(organisation__in=parties, to_stage=Stage.SIGNED).count() == 2
+
+
+def test_a_leader_cannot_remind_twice_within_an_hour(round, leader, act, clock):
+    request = requests_of(round)[0]
+    act(signing.request_remind, request, user=leader)
+    outbox_mail.outbox.clear()
+    with pytest.raises(ValidationError) as excinfo:
+        act(signing.request_remind, fresh(request), user=leader)
+    assert excinfo.value.code == "too_soon"
+    assert outbox_mail.outbox == [] and fresh(request).reminders_sent == 1
+    clock.move(minutes=61)
+    act(signing.request_remind, fresh(request), user=leader)
+    assert fresh(request).reminders_sent == 2
+
+
+def test_a_new_link_can_go_to_a_corrected_address(round, leader, act):
+    request = requests_of(round)[0]
+    act(signing.request_revoke, request, reason="Verkeerd e-mailadres", user=leader)
+    old_token = signing.token_for(fresh(request))
+    outbox_mail.outbox.clear()
+    act(signing.request_reissue, fresh(request), user=leader, email="juist@partner1.nl")
+    reissued = fresh(request)
+    assert reissued.email == "juist@partner1.nl" and reissued.status == RequestStatus.PENDING
+    assert signing.request_for_token(old_token) is None
+    (message,) = mails_to("juist@partner1.nl")
+    assert mail.sign_url(signing.token_for(reissued)) in message.body
+    event = last_event(reissued)
+    assert event.kind == "reissued" and event.data["previous_email"] == request.email
+
+
+@pytest.mark.parametrize("address", ["geen-adres", "a@" + "b" * 260 + ".nl", "<x>@y.nl"])
+def test_a_malformed_corrected_address_changes_nothing(round, leader, act, address):
+    request = requests_of(round)[0]
+    act(signing.request_revoke, request, reason="Verkeerd e-mailadres", user=leader)
+    before = fresh(request)
+    with pytest.raises(ValidationError):
+        act(signing.request_reissue, before, user=leader, email=address)
+    after = fresh(request)
+    assert (after.email, after.status, after.token_hash) == (
+        before.email,
+        before.status,
+        before.token_hash,
+    )
+
+
+def test_the_invitation_names_the_project_leader_to_ask(partnership, leader, act, no_scopes):
+    outbox_mail.outbox.clear()
+    act(send_round, signing_version(partnership, parties=1), leader)
+    (invitation,) = outbox_mail.outbox
+    assert leader.email in invitation.body and leader.get_full_name() in invitation.body

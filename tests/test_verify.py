@@ -24,6 +24,7 @@ from django.utils.html import escape
 from django_scopes import scopes_disabled
 
 from agreements import signing, verification
+from agreements.certificate import certificate_for
 from agreements.models import AuditEvent, SignatureRequest, SigningRound
 from agreements.sealing import VERIFY_PATH, check_seal, seal_pdf
 from agreements.verification import KINDS, verify_upload
@@ -185,8 +186,8 @@ def test_a_genuine_sealed_agreement_is_recognised_with_partnership_version_and_s
     assert verdict.sealed_at == round.sealed_at and verdict.completed_at == round.completed_at
     assert verdict.voided_at is None
     assert [(s.name, s.organisation, s.method) for s in verdict.signatures] == [
-        ("Ondertekenaar 1", "Partner 1 B.V.", "online"),
-        ("Ondertekenaar 2", "Partner 2 B.V.", "online"),
+        ("Ondertekenaar 1 de Vries", "Partner 1 B.V.", "online"),
+        ("Ondertekenaar 2 de Vries", "Partner 2 B.V.", "online"),
     ]
     assert all(s.signed_at for s in verdict.signatures)
     page = text(response)
@@ -195,6 +196,19 @@ def test_a_genuine_sealed_agreement_is_recognised_with_partnership_version_and_s
     assert f'<dd class="col-sm-8">{round.version.number}</dd>' in page
     assert hashlib.sha256(sealed).hexdigest() in page
     assert 'class="alert alert-success"' in page
+
+
+def test_the_seal_is_named_plainly_under_a_translated_label(client, round, sealed):
+    """ "Sterk ontwikkelzegel (Sterk)", not asn1crypto's "Common Name: …, Organization: …"."""
+    response = upload(client, sealed)
+    assert response.context["verdict"].signer == "Sterk ontwikkelzegel (Sterk)"
+    page = text(response)
+    assert '<dd class="col-sm-8 text-break" id="seal-signer">Sterk ontwikkelzegel (Sterk)</dd>' in (
+        page
+    )
+    assert "Common Name" not in page and "Organization" not in page
+    with translation.override("nl"):
+        assert f'<dt class="col-sm-4">{escape(translation.gettext("Sealed by"))}</dt>' in page
 
 
 def test_the_page_never_shows_e_mail_or_ip_addresses(client, round, sealed):
@@ -501,6 +515,31 @@ def test_the_number_of_queries_does_not_grow_with_the_signatures(client, partner
         assert len(response.context["verdict"].signatures) == parties
         counts.append(len(queries))
     assert counts[0] == counts[1] <= 2, counts
+
+
+def test_the_certificate_names_whom_each_event_concerns_in_a_fixed_number_of_queries(
+    partnership, leader, act
+):
+    """The audit certificate's "concerning" column: the signatory of the event's request
+    (also when the project leader acted), nothing for events of the round as a whole."""
+    counts = []
+    for parties in (2, 6):
+        sealed = sealed_round(partnership, leader, act, parties=parties)
+        with scopes_disabled():
+            round = SigningRound.objects.select_related("version").get(pk=sealed.pk)
+            with CaptureQueriesContext(connection) as queries:
+                certificate = certificate_for(round)
+        counts.append(len(queries))
+        events = certificate["events"]
+        names = {signature["name"] for signature in certificate["signatures"]}
+        assert len(names) == parties
+        sent = [event for event in events if event["kind"] == "sent"]
+        assert {event["concerning"] for event in sent} == names
+        assert all(event["concerning"] not in event["actor"] for event in sent)  # the leader
+        signed = [event for event in events if event["kind"] == "signed"]
+        assert all(event["actor"].startswith(event["concerning"] + " <") for event in signed)
+        assert [event["concerning"] for event in events if event["kind"] == "completed"] == [""]
+    assert counts[0] == counts[1], counts
 
 
 def test_an_unknown_file_costs_one_query(client, db):

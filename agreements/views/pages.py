@@ -14,7 +14,7 @@ from agreements import changes, readiness, services, snapshot
 from agreements.canonical import snapshot_hash
 from agreements.forms import AgreementSettingsForm
 from agreements.models import Agreement, AgreementVersion, RoundStatus
-from agreements.panels import current_round, round_status
+from agreements.panels import completed_rounds, current_round, round_status
 from partners.tenancy import partnership_view
 from sterk.lists import paginate
 
@@ -27,8 +27,12 @@ class ChangeGroup:
     changes: list
 
 
-def version_status(version, latest) -> str:
-    """rendering, ready or failed for the latest version; every older one is superseded."""
+def version_status(version, latest, signed_ids=frozenset()) -> str:
+    """signed for a version with a completed round (everyone signed it, and the round was not
+    voided), whether or not it is the latest; otherwise rendering, ready or failed for the
+    latest version, and superseded for every older one."""
+    if version.pk in signed_ids:
+        return "signed"
     if latest is not None and version.pk != latest.pk:
         return "superseded"
     if version.render_error:
@@ -69,7 +73,11 @@ def agreement_list(request, tenant):
     versions = _versions(partnership)
     latest = versions.first()
     page, query = paginate(request, versions)
-    rows = [(version, version_status(version, latest)) for version in page]
+    # Signing (issue 7), three queries: the completed rounds (the first is the agreement in
+    # force), and the current round with its requests.
+    completed = completed_rounds(partnership)
+    signed_ids = frozenset(signing_round.version_id for signing_round in completed)
+    rows = [(version, version_status(version, latest, signed_ids)) for version in page]
     signing_round = current_round(partnership)
     return render(
         request,
@@ -83,7 +91,7 @@ def agreement_list(request, tenant):
             "rows": rows,
             "latest": latest,
             "changes": _out_of_date(partnership, latest),
-            # Signing (issue 7): the current round and its requests, two queries.
+            "in_force": completed[0] if completed else None,
             "signing": round_status(signing_round) if signing_round else None,
         },
     )
@@ -122,16 +130,21 @@ def version_create(request, tenant):
 def version_detail(request, tenant, code):
     versions = _versions(tenant.partnership)
     version = get_object_or_404(versions, code=code)
-    context = {
-        "tenant": tenant,
-        "version": version,
-        "status": version_status(version, versions.first()),
-    }
+    context = {"tenant": tenant, "version": version}
     if request.htmx:
+        context["status"] = version_status(version, versions.first())
         return render(request, "agreements/partials/version_progress.html", context)
-    # Signing (issue 7): the rounds of this version, one query.
-    context["rounds"] = list(version.rounds.select_related("sent_by").order_by("-sent_at", "-pk"))
-    context["signed"] = any(r.status == RoundStatus.COMPLETED for r in context["rounds"])
+    # Signing (issue 7): the rounds of this version, one query. A version has at most one
+    # completed round (it cannot be sent again once signed) and at most one open one.
+    rounds = list(version.rounds.select_related("sent_by").order_by("-sent_at", "-pk"))
+    completed = next((r for r in rounds if r.status == RoundStatus.COMPLETED), None)
+    signed_ids = frozenset([version.pk]) if completed else frozenset()
+    context.update(
+        status=version_status(version, versions.first(), signed_ids),
+        rounds=rounds,
+        completed_round=completed,
+        open_round=next((r for r in rounds if r.status == RoundStatus.OPEN), None),
+    )
     return render(request, "agreements/version_detail.html", context)
 
 

@@ -22,7 +22,14 @@ from agreements.models import (
     SigningRound,
 )
 from agreements.panels import round_status
-from agreements.round_forms import ExtendForm, PaperForm, RevokeForm, SendForm, VoidForm
+from agreements.round_forms import (
+    ExtendForm,
+    PaperForm,
+    ReissueForm,
+    RevokeForm,
+    SendForm,
+    VoidForm,
+)
 from agreements.tasks import final_filename
 from partners.tenancy import partnership_view
 from sterk.lists import paginate
@@ -188,19 +195,22 @@ def request_remind(request, tenant, code):
 
 
 @partnership_view(need="lead")
-@require_POST
+@require_http_methods(["GET", "POST"])
 def request_reissue(request, tenant, code):
     item = _request(tenant, code)
-    try:
-        signing.request_reissue(item, user=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(
-            request,
-            _("%(name)s has a new link; the old one no longer works.") % {"name": item.name},
-        )
-    return _to_round(tenant, item.round)
+    form = ReissueForm(_posted(request), current_email=item.email)
+    if request.method == "POST" and form.is_valid():
+        try:
+            signing.request_reissue(item, user=request.user, email=form.new_email())
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("%(name)s has a new link; the old one no longer works.") % {"name": item.name},
+            )
+            return _to_round(tenant, item.round)
+    return _form_page(request, tenant, "request_reissue.html", form, item=item, round=item.round)
 
 
 @partnership_view(need="lead")
@@ -269,7 +279,7 @@ def round_extend(request, tenant, code):
 @require_http_methods(["GET", "POST"])
 def round_void(request, tenant, code):
     round = _round(tenant, code)
-    form = VoidForm(_posted(request))
+    form = VoidForm(_posted(request), round=round)
     if request.method == "POST" and form.is_valid():
         try:
             signing.round_void(round, reason=form.cleaned_data["reason"], user=request.user)

@@ -71,6 +71,12 @@ def _sign_from_email(browser, live_server, a11y_for, address, name):
     invitation = next(m for m in mail.outbox if m.to == [address] and LINK.search(m.body))
     page.goto(LINK.search(invitation.body).group(0))
     check()
+    # The page opens in Dutch, the default; switch before the PDF viewer loads below.
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Onderteken de samenwerkingsovereenkomst"
+    )
+    _english(page)
+    check()
     expect(page.locator("iframe")).to_be_visible()
     _press(page.get_by_role("button", name="Send me a code"))
     expect(page.get_by_label("Code from the e-mail")).to_be_visible()
@@ -127,8 +133,12 @@ def test_send_sign_twice_receive_and_verify(region, live_server, page, browser, 
 
         return check
 
-    _sign_from_email(browser, live_server, a11y_for, "tekenaar1@partner1.nl", "Ondertekenaar 1")
-    _sign_from_email(browser, live_server, a11y_for, "tekenaar2@partner2.nl", "Ondertekenaar 2")
+    _sign_from_email(
+        browser, live_server, a11y_for, "tekenaar1@partner1.nl", "Ondertekenaar 1 de Vries"
+    )
+    _sign_from_email(
+        browser, live_server, a11y_for, "tekenaar2@partner2.nl", "Ondertekenaar 2 de Vries"
+    )
 
     with scopes_disabled():
         round.refresh_from_db()
