@@ -1258,3 +1258,12 @@ def test_a_second_leader_can_follow_up_too(partnership, open_round, commit):
     event = list(chain_of(open_round.agreement_id))[-1]
     assert event.kind == "reminded"
     assert event.actor == (other.get_full_name() or other.email)
+
+
+@pytest.mark.django_db
+def test_the_agreement_page_lists_only_who_has_not_signed_yet(leader_client, open_round):
+    first, second, *_rest = requests_of(open_round)
+    sign_online(first, open_round.version)
+    page = leader_client.get(f"/p/{SLUG}/agreements/").content.decode()
+    table = page[page.index("round-requests") :]
+    assert second.name in table and first.name not in table
