@@ -1197,9 +1197,9 @@ def _queries(client, address, **headers) -> int:
 
 @pytest.fixture
 def two_rounds(partnership, leader, other_partnership, outsider):
-    """A round of 5 signatories in twente, one of 50 in zeeland, each partly followed up."""
+    """A round of 5 signatories in twente, one of 200 in zeeland, each partly followed up."""
     rounds = {}
-    for place, user, parties in [(partnership, leader, 5), (other_partnership, outsider, 50)]:
+    for place, user, parties in [(partnership, leader, 5), (other_partnership, outsider, 200)]:
         version = signing_version(place, parties=parties)
         round = send_round(version, user)
         items = requests_of(round)
@@ -1213,7 +1213,7 @@ def two_rounds(partnership, leader, other_partnership, outsider):
 
 
 @pytest.mark.parametrize("htmx", [False, True])
-def test_round_page_runs_the_same_queries_for_5_and_50_signatories(
+def test_round_page_runs_the_same_queries_for_5_and_200_signatories(
     two_rounds, leader_client, outsider_client, htmx
 ):
     headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
@@ -1226,7 +1226,7 @@ def test_round_page_runs_the_same_queries_for_5_and_50_signatories(
     assert few == many
 
 
-def test_agreement_page_runs_the_same_queries_for_5_and_50_signatories(
+def test_agreement_page_runs_the_same_queries_for_5_and_200_signatories(
     two_rounds, leader_client, outsider_client
 ):
     few = _queries(leader_client, reverse("agreements:agreement-list", kwargs={"slug": SLUG}))
@@ -1239,10 +1239,10 @@ def test_agreement_page_runs_the_same_queries_for_5_and_50_signatories(
 def test_round_page_query_count_does_not_grow_with_more_signatories(
     partnership, leader, leader_client
 ):
-    """The same partnership, the same user: a round of 5, then a bigger round of 50."""
+    """The same partnership, the same user: a round of 5, then a bigger round of 200."""
     small = send_round(signing_version(partnership, parties=5), leader)
     few = _queries(leader_client, url("round-detail", small.code))
-    big = send_round(signing_version(partnership, parties=50), leader)
+    big = send_round(signing_version(partnership, parties=200), leader)
     assert _queries(leader_client, url("round-detail", big.code)) == few
 
 
