@@ -162,8 +162,10 @@ def _refuse_unless_open(request: SignatureRequest) -> None:
 def _locked(request: SignatureRequest) -> tuple[SigningRound, SignatureRequest]:
     """Lock the round first, then the request: the one order every writer uses."""
     with scopes_disabled():
+        # Only the round's row is locked (PostgreSQL refuses to lock the nullable side of
+        # the outer join to sent_by, and the joined rows need no lock).
         round = (
-            SigningRound.objects.select_for_update()
+            SigningRound.objects.select_for_update(of=("self",))
             .select_related("version", "agreement", "sent_by")
             .get(pk=request.round_id)
         )
