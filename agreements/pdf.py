@@ -20,6 +20,8 @@ from agreements.clauses import render_clause
 from sterk.money import ZERO, format_euro
 
 PDF_DIR = Path(settings.BASE_DIR) / "templates" / "pdf"
+# The page set-up every printed document shares, then the agreement's own rules.
+BASE_STYLESHEET = PDF_DIR / "base.css"
 STYLESHEET = PDF_DIR / "agreement.css"
 
 # The clause after which each generated part is placed.
@@ -202,5 +204,11 @@ def render_pdf(snapshot: dict, *, number: int, snapshot_sha256: str) -> bytes:
     html = render_html(snapshot, number=number, snapshot_sha256=snapshot_sha256)
     fetcher = _local_fetcher()
     document = HTML(string=html, base_url=PDF_DIR.as_uri() + "/", url_fetcher=fetcher)
-    stylesheet = CSS(filename=str(STYLESHEET), url_fetcher=fetcher)
-    return document.write_pdf(stylesheets=[stylesheet], pdf_variant="pdf/a-3b")
+    return document.write_pdf(
+        stylesheets=stylesheets(CSS, fetcher, STYLESHEET), pdf_variant="pdf/a-3b"
+    )
+
+
+def stylesheets(css_class, fetcher, own) -> list:
+    """The shared page set-up and a document's own stylesheet, in that order."""
+    return [css_class(filename=str(path), url_fetcher=fetcher) for path in (BASE_STYLESHEET, own)]

@@ -32,7 +32,7 @@ from django.utils import translation
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
-from agreements.pdf import PDF_DIR, _local_fetcher
+from agreements.pdf import PDF_DIR, _local_fetcher, stylesheets
 
 logger = logging.getLogger(__name__)
 
@@ -703,8 +703,9 @@ def render_completion_pages(certificate: dict) -> bytes:
         html = render_to_string("pdf/completion.html", completion_context(certificate))
     fetcher = _completion_fetcher()
     document = HTML(string=html, base_url=PDF_DIR.as_uri() + "/", url_fetcher=fetcher)
-    stylesheet = CSS(filename=str(COMPLETION_STYLESHEET), url_fetcher=fetcher)
-    return document.write_pdf(stylesheets=[stylesheet], pdf_variant="pdf/a-3b")
+    return document.write_pdf(
+        stylesheets=stylesheets(CSS, fetcher, COMPLETION_STYLESHEET), pdf_variant="pdf/a-3b"
+    )
 
 
 def completion_pdf(version_pdf: bytes, certificate: dict) -> bytes:

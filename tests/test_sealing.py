@@ -30,7 +30,7 @@ from django.utils import translation
 from pypdf import PdfReader
 
 from agreements import sealing
-from agreements.pdf import render_pdf
+from agreements.pdf import render_pdf, stylesheets
 from agreements.sealing import (
     SEAL_FIELD,
     SealCheck,
@@ -522,7 +522,7 @@ def _layout(certificate):
         )
     fetcher = sealing._completion_fetcher()
     return HTML(string=html, base_url=sealing.PDF_DIR.as_uri() + "/", url_fetcher=fetcher).render(
-        stylesheets=[CSS(filename=str(sealing.COMPLETION_STYLESHEET), url_fetcher=fetcher)]
+        stylesheets=stylesheets(CSS, fetcher, sealing.COMPLETION_STYLESHEET)
     )
 
 
