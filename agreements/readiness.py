@@ -1,4 +1,4 @@
-"""Is the agreement ready to be made into a version? (issue 6, item 2)
+"""Is the agreement ready to be made into a version? (docs/rules.md §11)
 
 Blocking: the share is not met (or there is no budget yet); a party without a valid
 signatory; a jointly authorised director without a co-signatory; a proxy whose limit is
@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from agreements.snapshot import AgreementData, PartyData, load_agreement_data
+from agreements.data import AgreementData, PartyData, load_agreement_data
 from cofinancing.models import ContributionStatus
 from partners.models import Authority, Partnership, Stage
 from sterk.money import format_euro

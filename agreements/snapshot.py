@@ -1,138 +1,40 @@
 """The snapshot of an agreement: everything the document shows, as one JSON-able dict.
 
-Issue 6, item 3. A version freezes this dict and the PDF is rendered from it only, so it
+A version freezes this dict and the PDF is rendered from it only (docs/rules.md §12), so it
 holds the texts and labels as printed. It is built in the document's language (the site's
 default, Dutch) whatever language the request runs in, so the same data always gives the
 same snapshot and the same hash (agreements.canonical.snapshot_hash). Amounts are strings
 with two decimals; lists are sorted on their content, never on database order.
 
-Reading runs a fixed number of queries whatever the number of parties (about a dozen):
-agreement, budget, participants, contributions, organisations, signatories, the five
-queries of the cofinancing report and the clause texts.
+Building it runs a fixed number of queries whatever the number of parties: those of
+agreements.data.load_agreement_data and one for the clause texts.
 """
 
-from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
 from django.utils import translation
 
-from activities.models import Participant
-from agreements.models import Agreement
-from cofinancing.models import Budget, Contribution, ContributionKind
-from cofinancing.report import amount, rate, report_data
+from agreements.data import AgreementData, PartyData, load_agreement_data
+from agreements.readiness import readiness_from_data
+from cofinancing.models import Contribution, ContributionKind
+from cofinancing.report import amount, rate
 from cofinancing.selectors.contributions import calculation_of
-from cofinancing.selectors.summary import PLEDGED_AND_UP, partnership_budget, threshold_facts
-from cofinancing.summary import Summary
-from partners.models import Authority, Contact, Organisation, OrganisationKind, Partnership
-from partners.selectors.contacts import signatory_facts
-from partners.signing import SigningStatus, signing_status
+from partners.models import Authority, OrganisationKind, Partnership
 from sterk.money import ZERO
 
 SCHEMA = 1
 
 
-@dataclass
-class PartyData:
-    """One party with what was loaded for it; shared by the snapshot and the readiness check."""
-
-    organisation: Organisation
-    signatories: list = field(default_factory=list)  # Signatory rows, contact joined
-    participants: list = field(default_factory=list)  # Participant rows, activity joined
-    contributions: list = field(default_factory=list)  # Contribution rows
-    signing: SigningStatus | None = None
-
-    @property
-    def key(self) -> str:
-        return str(self.organisation.code)
-
-    @property
-    def total(self) -> Decimal:
-        """What the party brings in: its contributions that count (not funded elsewhere)."""
-        return sum((c.value for c in self.contributions if not c.is_excluded), ZERO)
-
-
-@dataclass
-class AgreementData:
-    partnership: Partnership
-    agreement: Agreement | None
-    budget: Budget | None
-    summary: Summary | None
-    report: dict | None
-    parties: list[PartyData]
-
-    @property
-    def penvoerder_id(self) -> int | None:
-        return self.agreement.penvoerder_id if self.agreement else None
-
-
-def load_agreement_data(*, partnership: Partnership) -> AgreementData:
-    """Everything the agreement and its readiness check need, in a fixed number of queries."""
-    agreement = (
-        Agreement.objects.filter(partnership=partnership)
-        .only("pk", "penvoerder_id", "acknowledged_warnings")
-        .first()
-    )
-    budget = partnership_budget(partnership=partnership)
-    summary = report = None
-    if budget is not None:
-        # Warnings are texts and acknowledgements refer to a hash of the text: make them in
-        # the programme's language, whatever the page's, so the keys are stable.
-        with translation.override(settings.LANGUAGE_CODE):
-            summary = threshold_facts(budget=budget, statuses=PLEDGED_AND_UP).summarize()
-            report = report_data(partnership=partnership, budget=budget, summary=summary)
-
-    participants = list(
-        Participant.objects.filter(partnership=partnership).select_related("activity")
-    )
-    contributions = list(
-        Contribution.objects.filter(partnership=partnership, status__in=PLEDGED_AND_UP)
-    )
-    party_ids = {p.organisation_id for p in participants} | {
-        c.organisation_id for c in contributions
-    }
-    if agreement and agreement.penvoerder_id:
-        party_ids.add(agreement.penvoerder_id)
-    organisations = Organisation.objects.filter(partnership=partnership, pk__in=party_ids)
-    parties = {o.pk: PartyData(o) for o in organisations}
-    for participant in participants:
-        parties[participant.organisation_id].participants.append(participant)
-    for contribution in contributions:
-        parties[contribution.organisation_id].contributions.append(contribution)
-    contacts = (
-        Contact.objects.filter(
-            partnership=partnership, organisation__in=party_ids, signatory__isnull=False
-        )
-        .select_related("signatory", "signatory__checked_by", "signatory__co_signatory")
-        .order_by("name", "pk")
-    )
-    for contact in contacts:
-        parties[contact.organisation_id].signatories.append(contact.signatory)
-    for party in parties.values():
-        party.signing = signing_status(
-            party.organisation.kind, [signatory_facts(s) for s in party.signatories]
-        )
-    ordered = sorted(parties.values(), key=lambda p: (p.organisation.name, p.key))
-    return AgreementData(
-        partnership=partnership,
-        agreement=agreement,
-        budget=budget,
-        summary=summary,
-        report=report,
-        parties=ordered,
-    )
-
-
 def build_snapshot(*, partnership: Partnership) -> dict:
-    """The snapshot of the contract between developers (conventions of issue 6), schema 1."""
+    """The partnership's snapshot now, schema 1; its keys are what a version's readers
+    (the PDF, the change list, signing) rely on."""
     with translation.override(settings.LANGUAGE_CODE):
         data = load_agreement_data(partnership=partnership)
         return snapshot_from_data(data)
 
 
 def snapshot_from_data(data: AgreementData) -> dict:
-    from agreements.readiness import readiness_from_data
-
     partnership = data.partnership
     scheme = data.budget.scheme if data.budget else None
     default_rate = scheme.default_hourly_rate if scheme else ZERO

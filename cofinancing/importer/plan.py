@@ -2,7 +2,7 @@
 
 The outcome is a Plan: per sheet, which rows create a record, which change one and which
 leave one as it is, matched on natural keys so that importing the same workbook twice
-changes nothing (issue 5, item 6):
+changes nothing:
 
 - organisation: its name, ignoring case, within the partnership;
 - activity: its code, ignoring case (as the activities app does);
@@ -21,8 +21,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from activities.models import Activity
-from cofinancing.importer import cells
-from cofinancing.importer.cells import CellValueError
+from cofinancing.importer.cells import CellValueError, choice, date, number, text, whole
 from cofinancing.importer.reading import Row
 from cofinancing.importer.result import (
     CHANGED,
@@ -134,7 +133,7 @@ def _quote(value: str) -> str:
 
 def _kvk(value) -> str:
     # Excel drops the leading zero of a KvK number typed as a number: 01234567 → 1234567.
-    result = cells.text(value, max_length=8)
+    result = text(value, max_length=8)
     if isinstance(value, (int, float)) and not isinstance(value, bool) and result.isdigit():
         result = result.zfill(8)
     return result
@@ -171,7 +170,7 @@ class Planner:
         return value
 
     def year(self, sheet, row: Row, column="Jaar"):
-        year = self.get(sheet, row, column, cells.whole, required=True, minimum=1900, maximum=2100)
+        year = self.get(sheet, row, column, whole, required=True, minimum=1900, maximum=2100)
         scheme = self.scheme
         if year is not BAD and scheme and not scheme.start_year <= year <= scheme.end_year:
             self.fail(
@@ -274,7 +273,7 @@ class Planner:
         sheet = PARTNERSHIP
         found: dict[str, Row] = {}
         for row in self.rows[sheet]:
-            given = cells.text(row.cells["Veld"], max_length=10_000)
+            given = text(row.cells["Veld"], max_length=10_000)
             label = {f.casefold(): f for f in PARTNERSHIP_FIELDS}.get(given.casefold(), given)
             if label not in PARTNERSHIP_FIELDS:
                 self.fail(
@@ -304,10 +303,10 @@ class Planner:
                 return BAD
             return self.get(sheet, found[label], "Waarde", convert, required=True, **options)
 
-        name = value("Naam", cells.text, max_length=200)
-        code = value("Regeling", cells.text, max_length=40)
-        start = value("Startjaar", cells.whole, minimum=2000, maximum=2100)
-        end = value("Eindjaar", cells.whole, minimum=2000, maximum=2100)
+        name = value("Naam", text, max_length=200)
+        code = value("Regeling", text, max_length=40)
+        start = value("Startjaar", whole, minimum=2000, maximum=2100)
+        end = value("Eindjaar", whole, minimum=2000, maximum=2100)
         if start is not BAD and end is not BAD and end < start:
             self.fail(
                 sheet,
@@ -365,14 +364,14 @@ class Planner:
         for row in self.rows[sheet]:
             before = len(self.result.errors)
             get = self.get
-            name = get(sheet, row, "Naam", cells.text, required=True, max_length=200)
-            kind = get(sheet, row, "Soort", cells.choice, required=True, words=ORGANISATION_KINDS)
-            sector = get(sheet, row, "Sector", cells.choice, words=SECTORS, default="")
+            name = get(sheet, row, "Naam", text, required=True, max_length=200)
+            kind = get(sheet, row, "Soort", choice, required=True, words=ORGANISATION_KINDS)
+            sector = get(sheet, row, "Sector", choice, words=SECTORS, default="")
             kvk = get(sheet, row, "KvK-nummer", _kvk)
-            brin = get(sheet, row, "BRIN", cells.text, max_length=4)
-            city = get(sheet, row, "Plaats", cells.text, max_length=100)
-            override = get(sheet, row, "Telt als bedrijfsleven", cells.choice, words=YES_NO)
-            justification = get(sheet, row, "Onderbouwing", cells.text, max_length=2000)
+            brin = get(sheet, row, "BRIN", text, max_length=4)
+            city = get(sheet, row, "Plaats", text, max_length=100)
+            override = get(sheet, row, "Telt als bedrijfsleven", choice, words=YES_NO)
+            justification = get(sheet, row, "Onderbouwing", text, max_length=2000)
             if name is not BAD:
                 self.organisation_keys.add(name_key(name))
                 self.duplicate(sheet, row, "Naam", seen, name_key(name))
@@ -442,12 +441,12 @@ class Planner:
         for row in self.rows[sheet]:
             before = len(self.result.errors)
             get = self.get
-            code = get(sheet, row, "Code", cells.text, required=True, max_length=20)
-            title = get(sheet, row, "Titel", cells.text, required=True, max_length=200)
-            form = get(sheet, row, "Vorm", cells.whole, required=True, minimum=1, maximum=8)
-            lead = get(sheet, row, "Trekker", cells.text, max_length=200)
-            start = get(sheet, row, "Start", cells.date)
-            end = get(sheet, row, "Eind", cells.date)
+            code = get(sheet, row, "Code", text, required=True, max_length=20)
+            title = get(sheet, row, "Titel", text, required=True, max_length=200)
+            form = get(sheet, row, "Vorm", whole, required=True, minimum=1, maximum=8)
+            lead = get(sheet, row, "Trekker", text, max_length=200)
+            start = get(sheet, row, "Start", date)
+            end = get(sheet, row, "Eind", date)
             if code is not BAD:
                 self.activity_keys.add(name_key(code))
                 self.duplicate(sheet, row, "Code", seen, name_key(code))
@@ -539,37 +538,35 @@ class Planner:
 
     def _contribution(self, sheet, row: Row):
         get = self.get
-        organisation = get(sheet, row, "Organisatie", cells.text, required=True, max_length=200)
-        activity = get(sheet, row, "Activiteit", cells.text, max_length=20)
+        organisation = get(sheet, row, "Organisatie", text, required=True, max_length=200)
+        activity = get(sheet, row, "Activiteit", text, max_length=20)
         year = self.year(sheet, row)
-        kind = get(sheet, row, "Soort", cells.choice, required=True, words=CONTRIBUTION_KINDS)
-        description = get(sheet, row, "Omschrijving", cells.text, required=True, max_length=300)
+        kind = get(sheet, row, "Soort", choice, required=True, words=CONTRIBUTION_KINDS)
+        description = get(sheet, row, "Omschrijving", text, required=True, max_length=300)
         inputs = {
-            "amount": get(sheet, row, "Bedrag", cells.number),
-            "hours": get(sheet, row, "Uren", cells.number),
-            "hourly_rate": get(sheet, row, "Uurtarief", cells.number),
-            "rate_justification": get(
-                sheet, row, "Onderbouwing uurtarief", cells.text, max_length=2000
-            ),
-            "units": get(sheet, row, "Eenheden", cells.number),
-            "unit_price": get(sheet, row, "Prijs per eenheid", cells.number),
-            "acquisition_value": get(sheet, row, "Aanschafwaarde", cells.number),
-            "residual_value": get(sheet, row, "Restwaarde", cells.number),
+            "amount": get(sheet, row, "Bedrag", number),
+            "hours": get(sheet, row, "Uren", number),
+            "hourly_rate": get(sheet, row, "Uurtarief", number),
+            "rate_justification": get(sheet, row, "Onderbouwing uurtarief", text, max_length=2000),
+            "units": get(sheet, row, "Eenheden", number),
+            "unit_price": get(sheet, row, "Prijs per eenheid", number),
+            "acquisition_value": get(sheet, row, "Aanschafwaarde", number),
+            "residual_value": get(sheet, row, "Restwaarde", number),
             "life_months": get(
-                sheet, row, "Levensduur (maanden)", cells.whole, minimum=0, maximum=SMALL_INT
+                sheet, row, "Levensduur (maanden)", whole, minimum=0, maximum=SMALL_INT
             ),
             "months_used": get(
-                sheet, row, "Gebruik (maanden)", cells.whole, minimum=0, maximum=SMALL_INT
+                sheet, row, "Gebruik (maanden)", whole, minimum=0, maximum=SMALL_INT
             ),
-            "project_share": get(sheet, row, "Projectaandeel (%)", cells.number, percent=True),
-            "machine_id": get(sheet, row, "Machine-ID", cells.text, max_length=100),
+            "project_share": get(sheet, row, "Projectaandeel (%)", number, percent=True),
+            "machine_id": get(sheet, row, "Machine-ID", text, max_length=100),
         }
-        other_funding = get(sheet, row, "Andere financiering", cells.text, max_length=300)
+        other_funding = get(sheet, row, "Andere financiering", text, max_length=300)
         status = get(
             sheet,
             row,
             "Status",
-            cells.choice,
+            choice,
             words=CONTRIBUTION_STATUSES,
             default="pledged",
         )
@@ -622,13 +619,11 @@ class Planner:
             before = len(self.result.errors)
             get = self.get
             year = self.year(sheet, row)
-            category = get(
-                sheet, row, "Kostensoort", cells.choice, required=True, words=COST_CATEGORIES
-            )
-            description = get(sheet, row, "Omschrijving", cells.text, required=True, max_length=300)
-            price = get(sheet, row, "Prijs", cells.number, required=True)
-            quantity = get(sheet, row, "Aantal", cells.number, required=True)
-            activity = get(sheet, row, "Activiteit", cells.text, max_length=20)
+            category = get(sheet, row, "Kostensoort", choice, required=True, words=COST_CATEGORIES)
+            description = get(sheet, row, "Omschrijving", text, required=True, max_length=300)
+            price = get(sheet, row, "Prijs", number, required=True)
+            quantity = get(sheet, row, "Aantal", number, required=True)
+            activity = get(sheet, row, "Activiteit", text, max_length=20)
             self.known_activity(sheet, row, "Activiteit", activity)
             self.positive_amount(sheet, row, "Prijs", price)
             self.positive_amount(sheet, row, "Aantal", quantity, maximum=MAX_QUANTITY)
@@ -679,9 +674,9 @@ class Planner:
             before = len(self.result.errors)
             get = self.get
             year = self.year(sheet, row)
-            source = get(sheet, row, "Bron", cells.choice, required=True, words=FUNDING_SOURCES)
-            description = get(sheet, row, "Omschrijving", cells.text, max_length=300)
-            amount = get(sheet, row, "Bedrag", cells.number, required=True)
+            source = get(sheet, row, "Bron", choice, required=True, words=FUNDING_SOURCES)
+            description = get(sheet, row, "Omschrijving", text, max_length=300)
+            amount = get(sheet, row, "Bedrag", number, required=True)
             self.positive_amount(sheet, row, "Bedrag", amount)
             if len(self.result.errors) > before:
                 self.result.counts[sheet].rejected += 1
