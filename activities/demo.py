@@ -1,6 +1,5 @@
 """Demo data of the activities app: four regional goals, twenty activities covering the
-eight forms of cooperation, their participants with tasks, results and one evaluation round
-(issue 4, item 8).
+eight forms of cooperation, their participants with tasks, results and one evaluation round.
 
 Runs after `partners.demo.seed()`, on the organisations it creates (looked up by name).
 Everything is fictitious and dated on fixed days, so the data is the same on every run and

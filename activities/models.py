@@ -52,7 +52,7 @@ class Goal(models.Model):
 
 
 class CooperationForm(models.IntegerChoices):
-    """The eight forms of cooperation of the guide (sto-rules.md)."""
+    """The eight forms of cooperation of the guide (docs/rules.md §17)."""
 
     FINANCIAL = 1, _("Financial contribution")
     FACILITIES = 2, _("Facilities, technical rooms, machines, material")

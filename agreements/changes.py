@@ -1,4 +1,5 @@
-"""What changed between two snapshots (issue 6, item 4: the out-of-date notice).
+"""What changed between two snapshots: the out-of-date notice of the agreement page
+(docs/rules.md §12).
 
 Compares the snapshot of the latest version with a fresh one and lists the differences in
 four areas: parties (who takes part, their details, tasks, the penvoerder), amounts (the

@@ -1,4 +1,4 @@
-"""The agreement as a PDF (issue 6, item 5), rendered from a version's snapshot only.
+"""The agreement as a PDF (docs/rules.md §12), rendered from a version's snapshot only.
 
 Nothing here touches the database: a version's PDF must show exactly what its snapshot
 holds, so it can be rendered again later (or in a task) with the same content. The document

@@ -1,4 +1,4 @@
-"""Render time of the agreement PDF for 10, 50 and 150 parties (issue 6, "Speed").
+"""Render time of the agreement PDF for 10, 50 and 150 parties.
 
 Not a test: run it by hand, on a quiet machine, and compare seconds per page, which should
 stay roughly flat as the number of parties grows:

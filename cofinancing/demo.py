@@ -1,4 +1,4 @@
-"""Demo data of the cofinancing app (issue 5, item 10): a four-year budget under STO
+"""Demo data of the cofinancing app: a four-year budget under STO
 2025–2028 whose business cofinancing sits just above the required 10%, contributions of
 every kind from the demo organisations, one contribution funded by another scheme and one
 machine depreciated twice in one year.
@@ -70,7 +70,7 @@ FUNDING_LINES = [
 
 PLEDGED, CONFIRMED, REALISED = "pledged", "confirmed", "realised"
 
-# A rate other than the scheme's € 50 needs a written justification (sto-rules.md).
+# A rate other than the scheme's € 50 needs a written justification (docs/rules.md §5).
 HYBRID_RATE = D("62.50")
 HYBRID_JUSTIFICATION = (
     "De hybride docent wordt gewaardeerd tegen het uurtarief van de GPL van de CAO VO "

@@ -1,4 +1,4 @@
-"""The Excel export of a partnership's cofinancing (issue 5, item 8).
+"""The Excel export of a partnership's cofinancing.
 
 One workbook with:
 

@@ -10,7 +10,7 @@ YES_NO = [("yes", _("Yes")), ("no", _("No"))]
 
 
 class ContributionFilter(django_filters.FilterSet):
-    """Filters of the contribution list (issue 5, item 2)."""
+    """Filters of the contribution list."""
 
     q = django_filters.CharFilter(
         label=_("Search description"),

@@ -1,4 +1,4 @@
-"""The cofinancing report of a partnership (issue 5, item 7): the threshold check as a
+"""The cofinancing report of a partnership: the threshold check (docs/rules.md §3) as a
 JSON-able dict, and the same figures as text for a person.
 
 Amounts are strings with exactly two decimals ("1234.50"), so a reader never meets a binary
@@ -17,7 +17,7 @@ from cofinancing.summary import Figures, Summary
 from cofinancing.valuation import KINDS
 from sterk.money import CENT, ZERO, format_euro
 
-# The amount keys of the period and of each year, in the order of the issue.
+# The amount keys of the period and of each year, in the report's order.
 AMOUNT_KEYS = (
     "total_costs",
     "total_funding",
@@ -54,7 +54,7 @@ def _figures(figures: Figures) -> dict:
 
 
 def report_data(*, partnership, budget: Budget, summary: Summary) -> dict:
-    """The summary as one JSON-able dict with the keys of issue 5, item 7."""
+    """The summary as one JSON-able dict: the format of `cofinancing_report --format json`."""
     total = _figures(summary.total)
     excluded = sorted(
         (

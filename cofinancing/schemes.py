@@ -1,4 +1,4 @@
-"""The regulation periods of STO (sto-rules.md, "Schemes"), created by migration 0002 and
+"""The regulation periods of STO (docs/rules.md §2), created by migration 0002 and
 restored by `ensure_schemes` where a database was emptied (a test flush, a fresh demo)."""
 
 from decimal import Decimal

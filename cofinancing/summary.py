@@ -1,7 +1,7 @@
 """The threshold check: does business cofinance the scheme's share of the budget?
 
-Pure function over frozen dataclasses, by ../shared/domain/sto-rules.md ("The multi-year
-budget"). Figures per year are information; the share is checked over the whole period.
+Pure function over frozen dataclasses, by docs/rules.md §3. Figures per year are
+information; the share is checked over the whole period.
 
 - in kind = labour, material, room, depreciation and lease contributions;
 - total costs = cost lines + in-kind contributions;

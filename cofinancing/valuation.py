@@ -1,5 +1,5 @@
-"""The value of a contribution, by the rules of ../shared/domain/sto-rules.md ("Valuing
-contributions"). Pure functions over Decimals; nothing here touches the database.
+"""The value of a contribution, by the rules of docs/rules.md §5 to §7. Pure functions over
+Decimals; nothing here touches the database.
 
 Every value is rounded once, to the cent, ROUND_HALF_UP (sterk.money.round_money).
 """

@@ -1,5 +1,5 @@
 """Demo data of the partners app: the fictitious region, its three accounts and a believable
-partner landscape (issue 3, item 9).
+partner landscape.
 
 Every name, number and address below is made up: KvK numbers are derived from the name,
 BRIN codes start with 99, websites and e-mail addresses live under `.example`, phone
@@ -168,7 +168,7 @@ BRIN_CODES = {
 }
 
 # The regulation leaves open whether an O&O fund counts as business; a project leader
-# decides, in writing (sto-rules.md, "Who counts as business").
+# decides, in writing (docs/rules.md §4).
 BUSINESS_OVERRIDES = {
     "opleidingsfonds-techniek": (
         True,
@@ -278,7 +278,7 @@ CONTACTS = {
                                   ("Heleen Franssen", "Lid College van Bestuur", BOARD)],
 }  # fmt: skip
 
-# Proxies may sign up to an amount (sto-rules.md, "The agreement").
+# Proxies may sign up to an amount (docs/rules.md §10).
 PROXY_LIMITS = {
     "Linda Koster": Decimal("25000.00"),
     "Monique Lammers": Decimal("50000.00"),

@@ -1,7 +1,8 @@
-"""Import workbooks built in memory for the tests of issue 5, item 6.
+"""Import workbooks built in memory for the import tests.
 
-The sheet names and headers are written out here exactly as the issue gives them (not taken
-from the importer), so a typo in the importer's headers makes the tests fail.
+The sheet names and headers are written out here exactly as the people who fill in the
+workbook see them (not taken from the importer), so a typo in the importer's headers makes
+the tests fail.
 """
 
 import datetime
@@ -63,7 +64,7 @@ ACTIVITIES = [
      "Start": "2026-01-31"},
 ]  # fmt: skip
 
-# Worked examples of sto-rules.md plus one of every other kind; EXPECTED_VALUES below.
+# Worked examples of docs/rules.md §5 to §7 plus one of every other kind; EXPECTED_VALUES below.
 CONTRIBUTIONS = [
     {"Organisatie": "Metaalwerken Hengelo", "Activiteit": "A1", "Jaar": 2026, "Soort": "uren",
      "Omschrijving": "30 gastlessen van 3 uur", "Uren": 90},

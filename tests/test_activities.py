@@ -1,4 +1,4 @@
-"""Activities with their participants, and the activity plan (issue 4, items 2, 3 and 6)."""
+"""Activities with their participants, and the activity plan."""
 
 import datetime
 from io import BytesIO

@@ -1,4 +1,4 @@
-"""The demo region's goals, activities, results and evaluation round (issue 4, item 8)."""
+"""The demo region's goals, activities, results and evaluation round."""
 
 import datetime
 

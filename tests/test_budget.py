@@ -1,5 +1,5 @@
 """The multi-year budget: its scheme, cost and funding lines, and the page with years as
-columns (issue 5, items 1 and 3, with Bad input and Speed)."""
+columns, with bad input and speed."""
 
 import re
 import uuid

@@ -1,4 +1,4 @@
-"""The demo region's budget and contributions (issue 5, item 10)."""
+"""The demo region's budget and contributions."""
 
 from decimal import Decimal
 from io import BytesIO

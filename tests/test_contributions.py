@@ -1,5 +1,5 @@
-"""Contribution pages, the live threshold preview and the change history (issue 5, items 2,
-5 and 9, with their Bad input and Speed parts)."""
+"""Contribution pages, the live threshold preview and the change history, with bad input
+and speed."""
 
 from decimal import Decimal as D
 

@@ -1,4 +1,4 @@
-"""The demo region shows a believable partner landscape (issue 3, item 9)."""
+"""The demo region shows a believable partner landscape."""
 
 import datetime
 from io import StringIO

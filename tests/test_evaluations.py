@@ -1,4 +1,4 @@
-"""Evaluation rounds with the guide's five questions (issue 4, item 5)."""
+"""Evaluation rounds with the guide's five questions (docs/rules.md §17)."""
 
 import datetime
 

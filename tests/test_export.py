@@ -1,4 +1,4 @@
-"""The Excel export of a partnership's cofinancing (issue 5, item 8) and its round trip:
+"""The Excel export of a partnership's cofinancing and its round trip:
 export, import into a new partnership, and the same report."""
 
 import datetime
@@ -406,7 +406,7 @@ def test_the_import_sheets_use_the_importers_words(leader_client, full, url):
     assert isinstance(fields["Startjaar"], int) and isinstance(fields["Eindjaar"], int)
 
 
-# --- the round trip (issue 5, item 8) ------------------------------------------------------
+# --- the round trip -----------------------------------------------------------------------
 
 
 def _report(partnership, statuses=None):

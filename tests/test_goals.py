@@ -1,4 +1,4 @@
-"""Goals and the progress toward their targets (issue 4, items 1 and 4)."""
+"""Goals and the progress toward their targets."""
 
 import datetime
 from decimal import Decimal

@@ -1,4 +1,4 @@
-"""The Excel import (issue 5, item 6) with its Bad input and Speed parts.
+"""The Excel import, with its refusal of bad input and its speed.
 
 Workbooks are built in memory by tests/fixtures_xlsx.py. No test asserts on UI wording:
 errors are checked by their sheet, row and column, pages by status, data and redirects.

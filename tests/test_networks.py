@@ -1,4 +1,4 @@
-"""Networks the partnership works with and their member organisations (issue 3, item 4)."""
+"""Networks the partnership works with and their member organisations."""
 
 from io import BytesIO
 from urllib.parse import parse_qs, urlsplit

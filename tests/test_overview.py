@@ -1,5 +1,5 @@
 """The cofinancing overview and the dashboard panel: the threshold at a glance, for
-contributions pledged and up and for realised ones (issue 5, item 4, with Speed)."""
+contributions pledged and up and for realised ones, with speed."""
 
 import json
 import re

@@ -1,4 +1,4 @@
-"""The agreement PDF, read back with pdftotext (issue 6, item 5).
+"""The agreement PDF, read back with pdftotext (docs/rules.md §12).
 
 The snapshots are built by hand, so these tests do not depend on the snapshot builder, and
 no test here has database access: pytest-django would fail a render that queried it.

@@ -1,4 +1,4 @@
-"""The readiness check before a version (issue 6, item 2): every blocking case, and the
+"""The readiness check before a version (docs/rules.md §11): every blocking case, and the
 cases that are only shown."""
 
 from decimal import Decimal

@@ -1,4 +1,4 @@
-"""python manage.py cofinancing_report (issue 5, item 7): one JSON object, or text."""
+"""python manage.py cofinancing_report (docs/rules.md §3): one JSON object, or text."""
 
 import json
 import re
@@ -41,8 +41,8 @@ def report(*args) -> dict:
 
 @pytest.fixture
 def budget(partnership, leader):
-    """The worked examples of sto-rules.md in 2026 beside a cost line of € 8,000 and a subsidy
-    of € 7,500; a school's room and an excluded contribution."""
+    """The worked examples of docs/rules.md §5 to §7 in 2026 beside a cost line of € 8,000
+    and a subsidy of € 7,500; a school's room and an excluded contribution."""
     with scopes_disabled():
         budget = BudgetFactory(partnership=partnership)
         company = OrganisationFactory(

@@ -1,4 +1,4 @@
-"""Results of an activity: successes and setbacks, measured toward goals (issue 4, item 4)."""
+"""Results of an activity: successes and setbacks, measured toward goals."""
 
 import datetime
 from decimal import Decimal

@@ -1,4 +1,4 @@
-"""The agreement's snapshot (issue 6, item 3): contents, stable hash, fixed query count."""
+"""The agreement's snapshot (docs/rules.md §12): contents, stable hash, fixed query count."""
 
 import datetime
 import json

@@ -1,4 +1,4 @@
-"""The threshold check of sto-rules.md, by example and by property."""
+"""The threshold check of docs/rules.md §3, by example and by property."""
 
 from decimal import Decimal as D
 

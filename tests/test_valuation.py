@@ -1,4 +1,4 @@
-"""Every worked example of sto-rules.md, and properties of the valuation rules."""
+"""Every worked example of docs/rules.md §5 to §7, and properties of the valuation rules."""
 
 from decimal import Decimal as D
 

@@ -1,4 +1,4 @@
-"""Versions of the agreement (issue 6, items 3, 4, 7, 8, 9): making one, numbering,
+"""Versions of the agreement (docs/rules.md §12): making one, numbering,
 rendering once in a task, never changing afterwards, and what changed since."""
 
 import copy

@@ -20,7 +20,7 @@ from partners.models import Organisation, Partnership
 
 
 class ActivityFilter(django_filters.FilterSet):
-    """Filters of the activity plan and its Excel export (issue 4, item 6)."""
+    """Filters of the activity plan and its Excel export."""
 
     q = django_filters.CharFilter(
         label=_("Search code or title"),

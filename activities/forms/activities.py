@@ -1,4 +1,4 @@
-"""The activity form and its participant rows (issue 4, items 2 and 3).
+"""The activity form and its participant rows.
 
 Both only validate and normalise; `activities.services.activities` saves. Every choice of
 a goal or organisation is limited to the partnership, so a forged id of another

@@ -1,7 +1,7 @@
 """Reads on activities: the activity plan, the detail page, the export and the dashboard counts.
 
 Every read runs a fixed number of queries, whatever the number of activities, goals,
-participants or results (issue 4, "Speed").
+participants or results.
 """
 
 from dataclasses import dataclass, field
@@ -94,7 +94,7 @@ def _by_year(activities: list[Activity]) -> list[YearGroup]:
 
 
 def activity_plan(*, activities, only_goal: Goal | None = None) -> list[GoalGroup]:
-    """The activity plan (issue 4, item 6): activities grouped by goal, and within each goal
+    """The activity plan: activities grouped by goal, and within each goal
     by the year they start.
 
     An activity serving two goals is listed under both; those serving none are in a last
@@ -176,7 +176,7 @@ class LabelledCount(NamedTuple):
 
 
 def activity_counts(*, partnership: Partnership) -> dict:
-    """Counts for the dashboard panel (issue 4, item 7), in one aggregate query.
+    """Counts for the dashboard panel, in one aggregate query.
 
     Returns {"total": int, "forms": [LabelledCount] for all eight forms in the guide's
     order, "statuses": [LabelledCount] for every status, "horizons": [LabelledCount],

@@ -1,9 +1,9 @@
 """Reads on goals and the progress toward their targets.
 
-Progress (issue 4, item 4): the total of the values of all results measured toward a goal
+Progress: the total of the values of all results measured toward a goal
 (a setback may carry a negative value for ground lost), and that total as a percentage of the
 target. The percentage is a Decimal rounded DOWN to one decimal (38.75 → 38.7, never
-overstated, as sto-rules.md asks for displayed percentages); it is None without a target or
+overstated, as docs/rules.md §9 asks of displayed percentages); it is None without a target or
 with a target of 0. Everything is computed in SQL, so a list of goals costs one query.
 """
 

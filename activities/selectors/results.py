@@ -29,7 +29,7 @@ def activity_results(*, activity: Activity) -> QuerySet[Result]:
 
 
 def future_results(*, activity: Activity, today: datetime.date | None = None) -> QuerySet[Result]:
-    """Results dated after today: a cancelled activity may not have any (issue 4, Bad input),
+    """Results dated after today: a cancelled activity may not have any,
     so cancelling an activity that has them should be refused."""
     return Result.objects.filter(
         partnership=activity.partnership_id,

@@ -1,4 +1,4 @@
-"""Writes on activities and their participants (issue 4, items 2 and 3, and their Bad input).
+"""Writes on activities and their participants.
 
 An activity and its participants are saved together in one transaction, after every rule
 has been checked, so a refused save leaves nothing behind: no activity without its
@@ -120,8 +120,7 @@ def _check_dates_and_status(activity: Activity, errors: dict, today: datetime.da
     if activity.start_date and activity.end_date and activity.end_date < activity.start_date:
         _add(errors, "end_date", _("The end date cannot be before the start date."))
     # A cancelled activity cannot still produce results: those dated after today would
-    # show as coming successes or setbacks of something that no longer happens (issue 4,
-    # Bad input).
+    # show as coming successes or setbacks of something that no longer happens.
     if (
         activity.pk
         and activity.status == ActivityStatus.CANCELLED
@@ -239,7 +238,7 @@ def activity_create(
     other_funding_note: str = "",
     participants: Iterable[ParticipantData] = (),
 ) -> Activity:
-    """Create an activity with its goals and participants (issue 4, items 2 and 3).
+    """Create an activity with its goals and participants.
 
     Rules: the short code is unique in the partnership ignoring case; the end is not
     before the start; goals, lead and participants belong to the partnership; every
@@ -285,7 +284,7 @@ def activity_update(
     """Change an activity; `goals` and `participants` replace the current ones.
 
     The rules of `activity_create` apply, and one more: a cancelled activity cannot
-    still have results dated after today (issue 4, Bad input). On a ValidationError
+    still have results dated after today. On a ValidationError
     nothing is saved and `activity` is reloaded from the database.
     """
     fields = {

@@ -1,4 +1,4 @@
-"""Writes on evaluation rounds (issue 4, item 5).
+"""Writes on evaluation rounds (docs/rules.md §17).
 
 The guide (section 4, "keeping the partnership alive") asks partners to evaluate their shared
 ambition and results regularly with five questions; a round records an answer to each, the

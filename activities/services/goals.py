@@ -1,6 +1,6 @@
 """Writes on a partnership's goals.
 
-Issue 4, item 1 ("Goals") and its Bad input: a title is required, the target value is a
+Rules: a title is required, the target value is a
 number of at least zero (Decimal, never float), and a goal that activities serve or results
 measure is not deleted.
 """

@@ -1,6 +1,6 @@
 """Writes on results: the dated successes and setbacks of an activity.
 
-Issue 4, item 4 ("Results") and its Bad input: a result has a description; a measured value
+Rules: a result has a description; a measured value
 counts toward a goal, so it needs one, and that goal must be one the activity serves (of the
 same partnership, also against a forged post); only a success can be celebrated; a cancelled
 activity has no results in the future; and a date stays within ten years of today.

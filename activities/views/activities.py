@@ -1,4 +1,4 @@
-"""The activity plan and activities with their participants (issue 4, items 2, 3 and 6)."""
+"""The activity plan and activities with their participants."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError

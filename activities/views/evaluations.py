@@ -1,4 +1,4 @@
-"""Evaluation rounds of a partnership with the guide's five questions (issue 4, item 5)."""
+"""Evaluation rounds of a partnership with the guide's five questions (docs/rules.md §17)."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError

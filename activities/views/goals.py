@@ -1,4 +1,4 @@
-"""Goals of a partnership and the progress toward their targets (issue 4, items 1 and 4)."""
+"""Goals of a partnership and the progress toward their targets."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError

@@ -1,4 +1,4 @@
-"""Results of an activity: its successes and setbacks (issue 4, item 4)."""
+"""Results of an activity: its successes and setbacks."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError

@@ -1,4 +1,4 @@
-"""The contribution form (issue 5, item 2): validates and normalises only.
+"""The contribution form: validates and normalises only.
 
 `cofinancing.services.contributions.contribution_save` values and saves. Organisation and
 activity are limited to the partnership, the year to the scheme's years, so a forged id or

@@ -1,4 +1,4 @@
-"""Import a partnership from the Excel workbook of issue 5, item 6.
+"""Import a partnership from an Excel workbook with the sheets of `spec.SHEETS`.
 
 Public API:
 

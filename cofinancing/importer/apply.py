@@ -2,7 +2,7 @@
 
 Runs inside the importer's transaction. Records are created with
 `bulk_create_with_history` and changed with `bulk_update_with_history`, so the history of
-every change (issue 5, item 9) covers imported rows too; save() is not called.
+every change covers imported rows too; save() is not called.
 """
 
 from django_scopes import scope

@@ -1,6 +1,6 @@
 """The import workbook: its sheets, their headers and the Dutch words used in its cells.
 
-Issue 5, item 6. Sheet names and headers are part of the contract with the people who fill
+Sheet names and headers are part of the contract with the people who fill
 in the workbook (and with the export, which writes the same sheets), so they are Dutch and
 never translated. The vocabularies map a cell's word to the code stored in the database;
 `WORDS` gives the way back for writing a workbook.

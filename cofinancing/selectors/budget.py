@@ -152,7 +152,7 @@ def budget_table(*, partnership, budget: Budget) -> BudgetTable:
     ]
     by_year = [summary.by_year[year] for year in years]
     # Cost lines + in kind = total costs; funding lines + money + in kind = total funding
-    # (sto-rules.md): the contributions' parts follow from the summary's totals.
+    # (docs/rules.md §3): the contributions' parts follow from the summary's totals.
     in_kind = [
         figures.total_costs - lines
         for figures, lines in zip(by_year, side_per_year(COST), strict=True)

@@ -1,6 +1,6 @@
 """Reads on contributions: the list and its totals, the detail page (how the value was
 computed, the change history) and the live preview of a contribution's effect on the
-threshold (issue 5, items 2, 5 and 9).
+threshold.
 
 Every read runs a fixed number of queries, whatever the number of contributions.
 """
@@ -84,7 +84,7 @@ def _number(value) -> str:
 def contribution_calculation(
     *, kind: str, inputs: Mapping, value: Decimal, default_rate: Decimal
 ) -> str:
-    """The value's calculation in words and numbers, by the rules of sto-rules.md:
+    """The value's calculation in words and numbers, by docs/rules.md §5 to §7:
     "90 h × € 50,00 = € 4.500,00", "(€ 60.000,00 − € 0,00) ÷ 120 × 24 × 50% = € 6.000,00"."""
     total = format_euro(value)
     if kind == LABOUR:

@@ -1,9 +1,9 @@
 """Writes on the multi-year budget: its scheme, cost lines and funding lines.
 
-By ../shared/domain/sto-rules.md ("The multi-year budget"): every cost line is price ×
-quantity, rounded to the cent (ROUND_HALF_UP) once and stored, so totals are sums in SQL;
-funding lines are amounts. Issue 5, Bad input: no negative or absurd amounts (over € 100
-million), no year outside the scheme, no activity of another partnership.
+By docs/rules.md §3 and §9: every cost line is price × quantity, rounded to the cent
+(ROUND_HALF_UP) once and stored, so totals are sums in SQL; funding lines are amounts.
+Refused: negative or absurd amounts (over € 100 million), a year outside the scheme, an
+activity of another partnership.
 """
 
 from decimal import Decimal

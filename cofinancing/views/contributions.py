@@ -1,5 +1,5 @@
 """Contributions: the list, the form with its live threshold preview, the detail page with
-how the value was computed and its history (issue 5, items 2, 5 and 9)."""
+how the value was computed and its history."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError

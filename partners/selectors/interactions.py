@@ -50,7 +50,7 @@ def follow_ups_due(*, partnership: Partnership, today: datetime.date) -> QuerySe
 
 def gone_quiet(*, partnership: Partnership, today: datetime.date) -> QuerySet[Organisation]:
     """Organisations in an active stage without a contact moment in the last
-    N = `partnership.quiet_after_days` days (issue 3, item 5), longest quiet first.
+    N = `partnership.quiet_after_days` days, longest quiet first.
 
     A moment dated today − N or later counts as recent; one dated after today is planned,
     not contact, so it neither counts as recent nor as the last contact. An organisation

@@ -58,8 +58,8 @@ def contact_create(
 ) -> Contact:
     """Add a person to an organisation.
 
-    Making them the primary contact unsets the organisation's previous primary contact
-    (issue 3, item 3: one primary contact per organisation).
+    Making them the primary contact unsets the organisation's previous primary contact:
+    an organisation has one primary contact.
     """
     contact = Contact(
         partnership_id=organisation.partnership_id,
@@ -161,7 +161,7 @@ def signatory_save(
 ) -> Signatory:
     """Make a contact a signatory, or change their authority and evidence.
 
-    Rules (sto-rules.md, "The agreement"; issue 3, item 3):
+    Rules (docs/rules.md §10):
     - the authority must fit the organisation's kind (`signing.authorities_for_kind`);
     - a jointly authorised director signs with a co-signatory: another signatory of the same
       organisation, never themselves. It may be missing while the second director is not
@@ -217,8 +217,8 @@ def signatory_save(
 
 
 def signatory_check(*, signatory: Signatory, user) -> Signatory:
-    """Record that `user` checked the evidence of authority now (issue 3, item 3: who
-    checked it and when). Only complete evidence can be checked."""
+    """Record that `user` checked the evidence of authority now (docs/rules.md §10:
+    who checked it and when). Only complete evidence can be checked."""
     if not all(getattr(signatory, name) for name in EVIDENCE_FIELDS):
         raise ValidationError(
             _(

@@ -1,6 +1,6 @@
 """Writes on contact moments (Interaction) and their next steps.
 
-Issue 3, item 5 ("Contact moments") and its Bad input: a next step has a due date and the
+Rules: a next step has a due date and the
 other way round, the due date is not before the moment, a moment in the future is a planned
 one and so has a next step, and dates stay within ten years of today.
 """
@@ -38,7 +38,7 @@ def interaction_rules(
     next_step_due: datetime.date | None,
     today: datetime.date,
 ) -> None:
-    """Check the date and next-step rules of a contact moment (issue 3, item 5, Bad input).
+    """Check the date and next-step rules of a contact moment.
 
     Raises ValidationError with the keys of the fields at fault. `date` may be None when
     the form already refused it; the rules that need it are then skipped.

@@ -1,4 +1,4 @@
-"""Writes on networks and their member organisations (issue 3, item 4)."""
+"""Writes on networks and their member organisations."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction

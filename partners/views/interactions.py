@@ -1,4 +1,4 @@
-"""Contact moments, the follow-up list and relationships gone quiet (issue 3, item 5)."""
+"""Contact moments, the follow-up list and relationships gone quiet."""
 
 import datetime
 

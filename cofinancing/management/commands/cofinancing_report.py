@@ -1,6 +1,6 @@
 """python manage.py cofinancing_report SLUG [--format json|text] [--status pledged|realised]
 
-Prints the threshold check of a partnership (issue 5, item 7): with --format json exactly
+Prints the threshold check of a partnership (docs/rules.md §3): with --format json exactly
 one JSON object (amounts as strings with two decimals), with --format text the same figures
 for a person. --status realised counts only realised contributions; the default counts
 pledged and up.

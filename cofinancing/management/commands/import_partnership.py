@@ -1,7 +1,8 @@
 """python manage.py import_partnership FILE --partnership SLUG [--dry-run]
 
-Imports the workbook of issue 5, item 6 into a partnership, creating it (with the name,
-years and scheme of the sheet Samenwerkingsverband) when the slug does not exist yet.
+Imports the workbook (sheets as in cofinancing.importer.spec) into a partnership, creating
+it (with the name, years and scheme of the sheet Samenwerkingsverband) when the slug does
+not exist yet.
 Prints the counts per sheet and every error; exits with status 1 when there are errors.
 """
 
