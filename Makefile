@@ -27,10 +27,11 @@ test: $(STAMP)
 test-postgres:
 	DATABASE_URL=postgres://postgres@127.0.0.1:5432/sterk $(MAKE) test
 
-## lint: ruff, Django's checks and missing migrations
+## lint: ruff, the import contracts (pyproject.toml), Django's checks and missing migrations
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-logo
 	DEBUG=1 $(BIN)/python manage.py check
 	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
 
