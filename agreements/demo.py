@@ -86,17 +86,19 @@ AMENDMENT = (
 
 
 def seed_signing(partnership: Partnership) -> None:
-    """Issue 7, "Done when": the demo region has one completed, sealed agreement (version 1,
+    """The demo region has one completed, sealed agreement (version 1,
     signed by everyone) and one round in progress (version 2, with an amended clause, some
     parties signed). Runs once: a partnership that has a signing round is left alone.
 
     The signatures go through the real services (code, statement, typed name) with e-mail
     switched off, since the signatories are fictitious; their evidence names the demo as the
     browser, so nobody mistakes them for real ones."""
-    from agreements import mail, signing
     from agreements.clauses import DEFAULT_BY_KEY, clause_save
-    from agreements.models import SignatureRequest, SigningRound
-    from agreements.tasks import render_version, seal_round
+    from agreements.signing import version_send
+    from agreements.tasks import render_version
+    from signing import mail
+    from signing.models import SignatureRequest, SigningRound
+    from signing.tasks import seal_round
 
     with scopes_disabled(), transaction.atomic():
         if SigningRound.objects.filter(partnership=partnership).exists():
@@ -115,9 +117,9 @@ def seed_signing(partnership: Partnership) -> None:
             render_version.call(first.pk)
             first.refresh_from_db()
             deadline = timezone.now() + datetime.timedelta(days=21)
-            completed = signing.round_send(version=first, user=user, deadline=deadline)
-            for request in SignatureRequest.objects.filter(round=completed).order_by("step", "pk"):
-                _demo_sign(request, first)
+            completed = version_send(version=first, user=user, deadline=deadline)
+            for item in SignatureRequest.objects.filter(round=completed).order_by("step", "pk"):
+                _demo_sign(item, first)
             seal_round.call(completed.pk)
 
             clause_save(
@@ -129,26 +131,28 @@ def seed_signing(partnership: Partnership) -> None:
             second = version_create(partnership=partnership, user=user)
             render_version.call(second.pk)
             second.refresh_from_db()
-            in_progress = signing.round_send(version=second, user=user, deadline=deadline)
+            in_progress = version_send(version=second, user=user, deadline=deadline)
             pending = list(
                 SignatureRequest.objects.filter(round=in_progress).order_by("step", "pk")
             )
-            for request in pending[: len(pending) // 2]:
-                _demo_sign(request, second)
+            for item in pending[: len(pending) // 2]:
+                _demo_sign(item, second)
 
 
-def _demo_sign(request, version) -> None:
-    from agreements import signing
+def _demo_sign(signature_request, version) -> None:
+    from signing import services as signing
 
     client = signing.Client("192.0.2.10", DEMO_CLIENT_UA)
-    signing.code_send(request, client=client)
+    signing.code_send(signature_request, client=client)
     # The code went nowhere (e-mail is off for the demo): give the request a known one.
     code = "246810"
-    type(request).objects.filter(pk=request.pk).update(code_hash=signing.code_hash(request, code))
-    signing.code_verify(request, code, client=client)
+    type(signature_request).objects.filter(pk=signature_request.pk).update(
+        code_hash=signing.code_hash(signature_request, code)
+    )
+    signing.code_verify(signature_request, code, client=client)
     signing.request_sign(
-        request,
-        typed_name=request.name,
+        signature_request,
+        typed_name=signature_request.name,
         statement_confirmed=True,
         shown_pdf_sha256=version.pdf_sha256,
         client=client,

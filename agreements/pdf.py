@@ -9,19 +9,14 @@ render never goes over the network (nor to the app itself).
 
 from collections import defaultdict
 from decimal import Decimal
-from pathlib import Path
-from urllib.parse import unquote, urlparse
 
-from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
 
 from agreements.clauses import render_clause
 from sterk.money import ZERO, format_euro
+from sterk.printing import PDF_DIR, local_fetcher, stylesheets
 
-PDF_DIR = Path(settings.BASE_DIR) / "templates" / "pdf"
-# The page set-up every printed document shares, then the agreement's own rules.
-BASE_STYLESHEET = PDF_DIR / "base.css"
 STYLESHEET = PDF_DIR / "agreement.css"
 
 # The clause after which each generated part is placed.
@@ -31,24 +26,6 @@ GENERATED_AFTER = {
     "contributions": "contributions",
     "signatures": "signatures",
 }
-
-
-def _local_fetcher():
-    from weasyprint.urls import URLFetcher
-
-    class LocalFetcher(URLFetcher):
-        """Serves file:// URLs inside the PDF template folder; refuses everything else."""
-
-        def fetch(self, url, headers=None):
-            parsed = urlparse(url)
-            if parsed.scheme != "file":
-                raise ValueError(f"only local files are served to the PDF renderer: {url}")
-            path = Path(unquote(parsed.path)).resolve()
-            if not path.is_relative_to(PDF_DIR.resolve()) or not path.is_file():
-                raise ValueError(f"not a PDF resource: {url}")
-            return super().fetch(path.as_uri(), headers)
-
-    return LocalFetcher(allowed_protocols=("file",))
 
 
 def _money(value) -> str:
@@ -202,13 +179,8 @@ def render_pdf(snapshot: dict, *, number: int, snapshot_sha256: str) -> bytes:
     from weasyprint import CSS, HTML  # importing WeasyPrint costs ~0.5 s: only when rendering
 
     html = render_html(snapshot, number=number, snapshot_sha256=snapshot_sha256)
-    fetcher = _local_fetcher()
+    fetcher = local_fetcher()
     document = HTML(string=html, base_url=PDF_DIR.as_uri() + "/", url_fetcher=fetcher)
     return document.write_pdf(
         stylesheets=stylesheets(CSS, fetcher, STYLESHEET), pdf_variant="pdf/a-3b"
     )
-
-
-def stylesheets(css_class, fetcher, own) -> list:
-    """The shared page set-up and a document's own stylesheet, in that order."""
-    return [css_class(filename=str(path), url_fetcher=fetcher) for path in (BASE_STYLESHEET, own)]

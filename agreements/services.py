@@ -13,9 +13,9 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from agreements.canonical import snapshot_hash
 from agreements.models import Agreement, AgreementVersion
 from partners.models import Partnership
+from sterk.canonical import snapshot_hash
 
 
 def agreement_for(partnership: Partnership) -> Agreement:

@@ -3,7 +3,7 @@
 A version freezes this dict and the PDF is rendered from it only (docs/rules.md §12), so it
 holds the texts and labels as printed. It is built in the document's language (the site's
 default, Dutch) whatever language the request runs in, so the same data always gives the
-same snapshot and the same hash (agreements.canonical.snapshot_hash). Amounts are strings
+same snapshot and the same hash (sterk.canonical.snapshot_hash). Amounts are strings
 with two decimals; lists are sorted on their content, never on database order.
 
 Building it runs a fixed number of queries whatever the number of parties: those of

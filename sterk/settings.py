@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "partners",
     "activities",
     "cofinancing",
+    "signing",
     "agreements",
 ]
 
@@ -208,7 +209,7 @@ LOGGING = {
 
 ADMIN_URL_PREFIX = "admin/"
 
-# Sealing (agreements/sealing.py): the final agreement gets a PAdES seal of the platform.
+# Sealing (signing/sealing.py): every signed document gets a PAdES seal of the platform.
 # Without SEAL_PKCS12_PATH a self-signed development certificate is made in SEAL_DEV_DIR.
 SEAL_PKCS12_PATH = env_str("SEAL_PKCS12_PATH")
 SEAL_PKCS12_PASSPHRASE = env_str("SEAL_PKCS12_PASSPHRASE", "")

@@ -3,8 +3,8 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from agreements.public_urls import sign_patterns, verify_patterns
 from partners.views import members as member_views
+from signing.public_urls import sign_patterns, verify_patterns
 from sterk import views
 
 admin.site.site_header = _("Sterk administration")
@@ -16,6 +16,7 @@ partnership_patterns = [
     path("", include("partners.urls")),
     path("", include("activities.urls")),
     path("", include("cofinancing.urls")),
+    path("", include("signing.urls")),
     path("", include("agreements.urls")),
 ]
 

@@ -14,7 +14,6 @@ from activities.models import (
     Result,
     ResultKind,
 )
-from agreements.canonical import bytes_hash, snapshot_hash
 from agreements.models import Agreement, AgreementVersion
 from cofinancing.models import Budget, Contribution, CostLine, FundingLine, Scheme
 from partners.models import (
@@ -35,6 +34,7 @@ from partners.models import (
     Signatory,
     Stage,
 )
+from sterk.canonical import bytes_hash, snapshot_hash
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -276,7 +276,7 @@ class VersionFactory(factory.django.DjangoModelFactory):
     pdf_sha256 = factory.LazyAttribute(lambda o: bytes_hash(b"%PDF-1.7\n%test\n"))
 
 
-# --- Signing (issue 7) ------------------------------------------------------------------
+# --- Signing ------------------------------------------------------------------
 
 _REAL_PDF: dict = {}
 
@@ -352,11 +352,31 @@ def send_round(version, user, *, days=14, **kwargs):
     """Send `version` for signing with a deadline `days` ahead; returns the round."""
     from django.utils import timezone
 
-    from agreements.signing import round_send
+    from agreements.signing import version_send
 
-    return round_send(
+    return version_send(
         version=version,
         user=user,
         deadline=timezone.now() + datetime.timedelta(days=days),
         **kwargs,
     )
+
+
+def version_of(signing_round):
+    """The agreement version a round of the agreement kind signs."""
+    from django_scopes import scopes_disabled
+
+    with scopes_disabled():
+        return AgreementVersion.objects.get(pk=int(signing_round.document.subject))
+
+
+def round_of(version, **filters):
+    """The one signing round of an agreement version (filters narrow it down)."""
+    from django_scopes import scopes_disabled
+
+    from signing.models import SigningRound
+
+    with scopes_disabled():
+        return SigningRound.objects.get(
+            document__kind="agreement", document__subject=str(version.pk), **filters
+        )

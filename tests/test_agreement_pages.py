@@ -9,8 +9,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django_scopes import scopes_disabled
 
-from agreements.canonical import snapshot_hash
 from agreements.models import Agreement, AgreementVersion
+from sterk.canonical import snapshot_hash
 from tests.factories import (
     ActivityFactory,
     ContributionFactory,

@@ -12,10 +12,16 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection, transaction
 
-from agreements import signing
-from agreements.audit import chain_of, event_hash, record, verify_chain
-from agreements.models import AuditEvent
-from tests.factories import PartnershipFactory, VersionFactory, send_round, signing_version
+from signing import services as signing
+from signing.audit import chain_of, event_hash, record, verify_chain
+from signing.models import AuditChain, AuditEvent
+from tests.factories import (
+    PartnershipFactory,
+    VersionFactory,
+    send_round,
+    signing_version,
+    version_of,
+)
 from tests.test_signing import requests_of, verify_and_sign
 
 TABLE = AuditEvent._meta.db_table
@@ -53,11 +59,11 @@ def round(partnership, leader, act, no_scopes):
 
 
 def events_of(round) -> list[AuditEvent]:
-    return list(chain_of(round.agreement_id))
+    return list(chain_of(round.chain))
 
 
 def event(round, seq) -> AuditEvent:
-    return AuditEvent.objects.get(agreement_id=round.agreement_id, seq=seq)
+    return AuditEvent.objects.get(chain=round.chain, seq=seq)
 
 
 def raw(sql: str, params: list) -> None:
@@ -98,7 +104,7 @@ def test_the_chain_of_a_full_sealed_round_verifies(partnership, leader, act, no_
     assert events[0].prev_hash == ""
     assert all(b.prev_hash == a.hash for a, b in zip(events, events[1:], strict=False))
     assert len({e.hash for e in events}) == len(events)
-    assert verify_chain(chain_of(round.agreement_id).iterator(chunk_size=2000)) is None
+    assert verify_chain(chain_of(round.chain).iterator(chunk_size=2000)) is None
 
     passed, output = run_verify()
     assert passed
@@ -107,8 +113,8 @@ def test_the_chain_of_a_full_sealed_round_verifies(partnership, leader, act, no_
 
 def test_an_agreement_without_events_has_a_valid_empty_chain(partnership, no_scopes):
     version = VersionFactory(partnership=partnership)
-    assert verify_chain(chain_of(version.agreement_id)) is None
-    passed, output = run_verify("--agreement", partnership.slug)
+    assert verify_chain(chain_of(f"agreement:{version.partnership_id}")) is None
+    passed, output = run_verify("--partnership", partnership.slug)
     assert passed and "0 events" in output
 
 
@@ -145,9 +151,9 @@ def test_the_orm_refuses_to_change_or_delete_events(round):
     with pytest.raises(ValidationError):
         first.delete()
     with pytest.raises(ValidationError):
-        AuditEvent.objects.filter(agreement_id=round.agreement_id).delete()
+        AuditEvent.objects.filter(chain=round.chain).delete()
     assert event(round, 1).actor != "Iemand anders"
-    assert AuditEvent.objects.filter(agreement_id=round.agreement_id).count() == 10
+    assert AuditEvent.objects.filter(chain=round.chain).count() == 10
     assert run_verify()[0]
 
 
@@ -161,7 +167,7 @@ def test_changed_data_breaks_the_chain_at_that_event(round):
         f"UPDATE {TABLE} SET data = %s WHERE id = %s",
         [json.dumps({**target.data, "typed_name": "Iemand Anders"}), target.pk],
     )
-    broken = verify_chain(chain_of(round.agreement_id))
+    broken = verify_chain(chain_of(round.chain))
     assert (broken.seq, broken.problem) == (5, "content does not match its hash")
 
     passed, output = run_verify()
@@ -172,7 +178,7 @@ def test_changed_data_breaks_the_chain_at_that_event(round):
 
 def test_a_removed_event_leaves_a_gap(round):
     raw(f"DELETE FROM {TABLE} WHERE id = %s", [event(round, 3).pk])
-    broken = verify_chain(chain_of(round.agreement_id))
+    broken = verify_chain(chain_of(round.chain))
     assert broken.seq == 4 and "#3" in broken.problem
     passed, output = run_verify()
     assert not passed and "#4" in output
@@ -181,27 +187,23 @@ def test_a_removed_event_leaves_a_gap(round):
 def test_events_removed_from_the_end_are_detected_by_the_head(round):
     last = events_of(round)[-1]
     raw(f"DELETE FROM {TABLE} WHERE id = %s", [last.pk])
-    # The remaining chain is consistent in itself; only the agreement's head tells.
-    assert verify_chain(chain_of(round.agreement_id)) is None
-    agreement = round.agreement
-    agreement.refresh_from_db()
-    broken = verify_chain(
-        chain_of(round.agreement_id), head=(agreement.audit_seq, agreement.audit_head)
-    )
+    # The remaining chain is consistent in itself; only the chain's recorded head tells.
+    assert verify_chain(chain_of(round.chain)) is None
+    head = AuditChain.objects.get(key=round.chain)
+    broken = verify_chain(chain_of(round.chain), head=(head.seq, head.head))
     assert broken is not None and broken.seq == last.seq
     passed, output = run_verify()
     assert not passed and f"#{last.seq}" in output
 
 
 def test_the_head_follows_every_new_event(round):
-    agreement = round.agreement
-    agreement.refresh_from_db()
+    head = AuditChain.objects.get(key=round.chain)
     last = events_of(round)[-1]
-    assert (agreement.audit_seq, agreement.audit_head) == (last.seq, last.hash)
-    assert verify_chain(chain_of(round.agreement_id), head=(last.seq, last.hash)) is None
+    assert (head.seq, head.head) == (last.seq, last.hash)
+    assert verify_chain(chain_of(round.chain), head=(last.seq, last.hash)) is None
     # Events appended after the head was read (a signature during the check) are fine.
-    record("reminded", agreement=agreement, round=round, actor="test")
-    assert verify_chain(chain_of(round.agreement_id), head=(last.seq, last.hash)) is None
+    record("reminded", signing_round=round, actor="test")
+    assert verify_chain(chain_of(round.chain), head=(last.seq, last.hash)) is None
     assert run_verify()[0]
 
 
@@ -209,7 +211,7 @@ def test_swapped_hashes_break_the_chain(round):
     second, third = event(round, 2), event(round, 3)
     raw(f"UPDATE {TABLE} SET hash = %s WHERE id = %s", [third.hash, second.pk])
     raw(f"UPDATE {TABLE} SET hash = %s WHERE id = %s", [second.hash, third.pk])
-    broken = verify_chain(chain_of(round.agreement_id))
+    broken = verify_chain(chain_of(round.chain))
     assert broken.seq == 2
     passed, output = run_verify()
     assert not passed and "#2" in output
@@ -220,14 +222,14 @@ def test_swapped_events_break_the_chain(round):
     raw(f"UPDATE {TABLE} SET seq = %s WHERE id = %s", [1000, second.pk])
     raw(f"UPDATE {TABLE} SET seq = %s WHERE id = %s", [2, third.pk])
     raw(f"UPDATE {TABLE} SET seq = %s WHERE id = %s", [3, second.pk])
-    broken = verify_chain(chain_of(round.agreement_id))
+    broken = verify_chain(chain_of(round.chain))
     assert broken.seq == 2 and broken.problem == "does not point to the previous event"
 
 
 def test_a_rewired_prev_hash_breaks_the_chain(round):
     target = event(round, 6)
     raw(f"UPDATE {TABLE} SET prev_hash = %s WHERE id = %s", [event(round, 4).hash, target.pk])
-    broken = verify_chain(chain_of(round.agreement_id))
+    broken = verify_chain(chain_of(round.chain))
     assert (broken.seq, broken.problem) == (6, "does not point to the previous event")
     passed, output = run_verify()
     assert not passed and "#6" in output
@@ -237,7 +239,7 @@ def test_a_tampered_event_with_a_recomputed_hash_breaks_the_link_to_the_next(rou
     target = events_of(round)[4]
     data = {**target.data, "typed_name": "Iemand Anders"}
     forged = event_hash(
-        agreement_id=target.agreement_id,
+        chain=target.chain,
         seq=target.seq,
         kind=target.kind,
         at=target.at,
@@ -251,7 +253,7 @@ def test_a_tampered_event_with_a_recomputed_hash_breaks_the_link_to_the_next(rou
         f"UPDATE {TABLE} SET data = %s, hash = %s WHERE id = %s",
         [json.dumps(data), forged, target.pk],
     )
-    broken = verify_chain(chain_of(round.agreement_id))
+    broken = verify_chain(chain_of(round.chain))
     assert (broken.seq, broken.problem) == (6, "does not point to the previous event")
 
 
@@ -265,23 +267,23 @@ def test_the_chains_of_two_agreements_are_independent(round, leader, act):
     target = event(round, 2)
     raw(f"UPDATE {TABLE} SET actor = %s WHERE id = %s", ["Iemand anders", target.pk])
 
-    assert verify_chain(chain_of(other.agreement_id)) is None
+    assert verify_chain(chain_of(other.chain)) is None
     passed, output = run_verify()
     assert not passed
     assert "twente" in output and "zeeland-tech" not in output
     assert "1 of 2" in output
-    assert run_verify("--agreement", "zeeland-tech")[0]
-    assert not run_verify("--agreement", "twente")[0]
+    assert run_verify("--partnership", "zeeland-tech")[0]
+    assert not run_verify("--partnership", "twente")[0]
 
 
 def test_an_event_moved_from_another_agreement_breaks_the_chain(round, leader, act):
     other = full_round(PartnershipFactory(slug="zeeland-tech"), leader, act)
     moved = events_of(other)[-1]
     raw(
-        f"UPDATE {TABLE} SET agreement_id = %s, seq = %s WHERE id = %s",
-        [round.agreement_id, 11, moved.pk],
+        f"UPDATE {TABLE} SET chain = %s, seq = %s WHERE id = %s",
+        [round.chain, 11, moved.pk],
     )
-    assert verify_chain(chain_of(round.agreement_id)).seq == 11
+    assert verify_chain(chain_of(round.chain)).seq == 11
     passed, output = run_verify()
     assert not passed and "twente" in output and "#11" in output
 
@@ -293,7 +295,7 @@ def test_an_event_moved_from_another_agreement_breaks_the_chain(round, leader, a
 def second_round(round, leader, act, partnership):
     """A second round of the same agreement, so an event can be pointed at another round
     and another request."""
-    newer = VersionFactory(partnership=partnership, snapshot=round.version.snapshot)
+    newer = VersionFactory(partnership=partnership, snapshot=version_of(round).snapshot)
     return act(send_round, newer, leader)
 
 
@@ -317,7 +319,7 @@ def test_the_hash_covers_every_part_of_an_event(round, second_round, column):
     name, value = changes[column]
     raw(f"UPDATE {TABLE} SET {name} = %s WHERE id = %s", [value, target.pk])
 
-    broken = verify_chain(chain_of(round.agreement_id))
+    broken = verify_chain(chain_of(round.chain))
     assert broken is not None
     assert (broken.seq, broken.problem) == (5, "content does not match its hash")
 
@@ -326,7 +328,7 @@ def test_the_hash_changes_with_each_input():
     from datetime import UTC, datetime
 
     base = {
-        "agreement_id": 1,
+        "chain": "agreement:1",
         "seq": 1,
         "kind": "sent",
         "at": datetime(2026, 3, 1, 12, 0, tzinfo=UTC),
@@ -337,7 +339,7 @@ def test_the_hash_changes_with_each_input():
         "prev_hash": "",
     }
     variations = {
-        "agreement_id": 2,
+        "chain": "agreement:2",
         "seq": 2,
         "kind": "signed",
         "at": datetime(2026, 3, 1, 12, 0, 0, 1, tzinfo=UTC),
@@ -354,14 +356,14 @@ def test_the_hash_changes_with_each_input():
 
 def test_record_numbers_and_links_events_per_agreement(round, partnership):
     before = events_of(round)[-1]
-    added = record("reminded", agreement=round.agreement, actor="Sterk", data={"n": 1})
+    added = record("reminded", signing_round=round, actor="Sterk", data={"n": 1})
     assert added.seq == before.seq + 1 and added.prev_hash == before.hash
-    assert verify_chain(chain_of(round.agreement_id)) is None
+    assert verify_chain(chain_of(round.chain)) is None
 
 
 def test_signing_events_keep_no_secrets(round):
     for request in requests_of(round):
         token = signing.token_for(request)
-        for item in AuditEvent.objects.filter(agreement_id=round.agreement_id):
+        for item in AuditEvent.objects.filter(chain=round.chain):
             assert token not in json.dumps(item.data)
             assert request.token_salt not in json.dumps(item.data)

@@ -16,7 +16,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
-PACKAGES = ("sterk", "accounts", "partners", "activities", "cofinancing", "agreements")
+PACKAGES = ("sterk", "accounts", "partners", "signing", "activities", "cofinancing", "agreements")
 BROKEN = re.compile(r" BROKEN( \(\d+ ignored imports?\))?$")
 
 
@@ -51,14 +51,20 @@ def code_copy(tmp_path):
 @pytest.mark.parametrize(
     ("module", "line", "contract"),
     [
-        ("partners/signing.py", "from agreements.models import Agreement", "Apps depend only"),
-        ("activities/models.py", "from cofinancing.models import Budget", "Apps depend only"),
+        ("partners/signing.py", "from agreements.models import Agreement", "Layers:"),
+        ("activities/models.py", "from cofinancing.models import Budget", "Layers:"),
         ("sterk/money.py", "from partners.models import Partnership", "The helpers in sterk/"),
         ("sterk/forms.py", "import cofinancing.valuation", "The helpers in sterk/"),
         ("accounts/models.py", "from agreements.models import Agreement", "accounts (the user"),
         ("accounts/views.py", "from partners.models import Partnership", "accounts (the user"),
         ("cofinancing/importer/spec.py", "import cofinancing.importer.plan", "No import cycles"),
         ("agreements/readiness.py", "from agreements.snapshot import signers", "No import cycles"),
+        ("signing/kinds.py", "from agreements.models import Agreement", "Layers:"),
+        ("signing/steps.py", "import cofinancing.summary", "Layers:"),
+        ("signing/sending.py", "from activities.models import Activity", "Layers:"),
+        ("partners/tenancy.py", "from signing.models import Document", "Layers:"),
+        ("sterk/canonical.py", "from signing.kinds import kind_of", "The helpers in sterk/"),
+        ("signing/state.py", "from signing.steps import VERIFIED_TTL", "No import cycles"),
     ],
 )
 def test_a_forbidden_import_breaks_its_contract(code_copy, module, line, contract):
@@ -72,3 +78,16 @@ def test_a_forbidden_import_breaks_its_contract(code_copy, module, line, contrac
     # makes every app that uses sterk.forms depend on cofinancing.
     broken = [row for row in result.stdout.splitlines() if BROKEN.search(row)]
     assert any(row.startswith(contract) for row in broken), result.stdout
+
+
+def test_signing_does_not_name_the_apps_above_it_even_as_a_string():
+    """No `apps.get_model("agreements", …)`, no "agreements.Agreement": only a registered kind
+    knows its subject. Templates of signing are held to the same rule."""
+    higher = re.compile(r"""["'](agreements|cofinancing|activities)[.:"']""")
+    offending = []
+    for path in [*(ROOT / "signing").rglob("*.py"), *(ROOT / "templates" / "signing").rglob("*")]:
+        if path.is_file() and "migrations" not in path.parts:
+            for number, row in enumerate(path.read_text().splitlines(), 1):
+                if higher.search(row) or "get_model" in row:
+                    offending.append(f"{path.relative_to(ROOT)}:{number}: {row.strip()}")
+    assert offending == []

@@ -14,9 +14,9 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django_scopes import scopes_disabled
 
-from agreements import signing
 from partners.models import Invitation, Membership, Role
 from partners.services import members as services
+from signing import services as signing
 from tests.factories import (
     ActivityFactory,
     BudgetFactory,
@@ -294,23 +294,24 @@ MATRIX = [
         kwargs=("slug", "code:signing_version"),
         data={"deadline": "__deadline__", "order": "parallel"},
     ),
-    Case("agreements:round-detail", READ, kwargs=("slug", "code:round")),
+    Case("signing:round-detail", READ, kwargs=("slug", "code:round")),
     Case(
-        "agreements:round-pdf",
+        "signing:round-pdf",
         {**READ, "viewer": 404, "editor": 404, "leader": 404},
         kwargs=("slug", "code:round"),
     ),
-    Case("agreements:round-extend", LEAD, kwargs=("slug", "code:round")),
-    Case("agreements:round-void", LEAD, kwargs=("slug", "code:round")),
-    Case("agreements:round-together", LEAD, kwargs=("slug", "code:round")),
-    Case("agreements:together-sign", LEAD, kwargs=("slug", "code:round", "request_code:sig")),
-    Case("agreements:request-remind", LEAD_POST, method="post", kwargs=("slug", "code:sig")),
-    Case("agreements:request-revoke", LEAD, kwargs=("slug", "code:sig")),
-    Case("agreements:request-reissue", LEAD, kwargs=("slug", "code:sig")),
-    Case("agreements:request-reissue", LEAD_POST, method="post", kwargs=("slug", "code:sig")),
-    Case("agreements:request-paper", LEAD, kwargs=("slug", "code:sig")),
+    Case("signing:round-document", READ, kwargs=("slug", "code:round")),
+    Case("signing:round-extend", LEAD, kwargs=("slug", "code:round")),
+    Case("signing:round-void", LEAD, kwargs=("slug", "code:round")),
+    Case("signing:round-together", LEAD, kwargs=("slug", "code:round")),
+    Case("signing:together-sign", LEAD, kwargs=("slug", "code:round", "request_code:sig")),
+    Case("signing:request-remind", LEAD_POST, method="post", kwargs=("slug", "code:sig")),
+    Case("signing:request-revoke", LEAD, kwargs=("slug", "code:sig")),
+    Case("signing:request-reissue", LEAD, kwargs=("slug", "code:sig")),
+    Case("signing:request-reissue", LEAD_POST, method="post", kwargs=("slug", "code:sig")),
+    Case("signing:request-paper", LEAD, kwargs=("slug", "code:sig")),
     Case(
-        "agreements:request-scan",
+        "signing:request-scan",
         {**READ, "viewer": 404, "editor": 404, "leader": 404},
         kwargs=("slug", "code:sig"),
     ),

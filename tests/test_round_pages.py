@@ -21,27 +21,25 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 
-from agreements import signing
-from agreements.audit import chain_of, verify_chain
-from agreements.models import (
-    AgreementVersion,
-    RequestStatus,
-    RoundStatus,
-    SignatureRequest,
-    SigningRound,
-    SignMethod,
-)
-from agreements.panels import round_status, signing_panel
-from agreements.round_forms import AMSTERDAM, end_of_day, today
+from agreements import signing as agreement_signing
+from agreements.models import AgreementVersion
+from agreements.panels import signing_panel
 from partners.models import Role
 from partners.tenancy import Tenant
+from signing import services as signing
+from signing.audit import chain_of, verify_chain
+from signing.models import RequestStatus, RoundStatus, SignatureRequest, SigningRound, SignMethod
+from signing.round_forms import AMSTERDAM, end_of_day, today
+from signing.selectors import round_status
 from tests.factories import (
     MembershipFactory,
     UserFactory,
     VersionFactory,
+    round_of,
     send_round,
     signing_version,
     tiny_real_pdf,
+    version_of,
 )
 
 pytestmark = pytest.mark.usefixtures("no_scopes")
@@ -85,12 +83,28 @@ def outsider_client(outsider):
     return _client_for(outsider)
 
 
+SIGNING_URLS = {
+    "round-detail",
+    "round-document",
+    "round-pdf",
+    "round-extend",
+    "round-void",
+    "round-together",
+    "request-remind",
+    "request-revoke",
+    "request-reissue",
+    "request-paper",
+    "request-scan",
+}
+
+
 def url(name, code, slug=SLUG):
-    return reverse(f"agreements:{name}", kwargs={"slug": slug, "code": code})
+    app = "signing" if name in SIGNING_URLS else "agreements"
+    return reverse(f"{app}:{name}", kwargs={"slug": slug, "code": code})
 
 
 def kinds(round: SigningRound) -> list[str]:
-    return [event.kind for event in chain_of(round.agreement_id)]
+    return [event.kind for event in chain_of(round.chain)]
 
 
 def requests_of(round: SigningRound) -> list[SignatureRequest]:
@@ -166,7 +180,7 @@ def test_sending_in_parallel_mails_every_signatory_a_link(leader_client, version
         response = leader_client.post(
             url("round-send", version.code), {"deadline": day(10), "order": "parallel"}
         )
-    round = SigningRound.objects.get(version=version)
+    round = round_of(version)
     assert response.status_code == 302
     assert response.url == url("round-detail", round.code)
     assert SUCCESS in message_levels(response)
@@ -188,7 +202,7 @@ def test_sending_penvoerder_last_mails_only_the_first_turn(leader_client, partne
         leader_client.post(
             url("round-send", version.code), {"deadline": day(10), "order": "penvoerder_last"}
         )
-    round = SigningRound.objects.get(version=version)
+    round = round_of(version)
     assert round.ordered
     penvoerder = SignatureRequest.objects.get(round=round, is_penvoerder=True)
     others = SignatureRequest.objects.filter(round=round, is_penvoerder=False)
@@ -199,14 +213,14 @@ def test_sending_penvoerder_last_mails_only_the_first_turn(leader_client, partne
 
 
 def test_sending_in_a_custom_order_uses_the_turns_given(leader_client, version, commit):
-    signers = signing.signers_of(version)
+    signers = agreement_signing.signers_of(version)
     data = {"deadline": day(10), "order": "custom"}
     for signer, turn in zip(signers, [3, 1, 1], strict=True):
         data[f"turn_{signer.signatory_key}"] = str(turn)
     with commit():
         response = leader_client.post(url("round-send", version.code), data)
     assert response.status_code == 302
-    round = SigningRound.objects.get(version=version)
+    round = round_of(version)
     steps = {r.signatory_key: r.step for r in requests_of(round)}
     # Turns are made dense: 3, 1, 1 becomes 2, 1, 1.
     assert [steps[s.signatory_key] for s in signers] == [2, 1, 1]
@@ -215,7 +229,7 @@ def test_sending_in_a_custom_order_uses_the_turns_given(leader_client, version, 
 
 @pytest.mark.parametrize("turn", ["", "abc", "0", "-1", "4", "99999999999999999999999", HOSTILE])
 def test_a_custom_order_with_a_missing_or_wrong_turn_sends_nothing(leader_client, version, turn):
-    signers = signing.signers_of(version)
+    signers = agreement_signing.signers_of(version)
     data = {"deadline": day(10), "order": "custom"}
     for signer in signers:
         data[f"turn_{signer.signatory_key}"] = "1"
@@ -228,11 +242,11 @@ def test_a_custom_order_with_a_missing_or_wrong_turn_sends_nothing(leader_client
 
 
 def test_turns_typed_but_not_used_do_not_block_a_parallel_round(leader_client, version):
-    signers = signing.signers_of(version)
+    signers = agreement_signing.signers_of(version)
     data = {"deadline": day(10), "order": "parallel", f"turn_{signers[0].signatory_key}": "abc"}
     response = leader_client.post(url("round-send", version.code), data)
     assert response.status_code == 302
-    assert not SigningRound.objects.get(version=version).ordered
+    assert not round_of(version).ordered
 
 
 @pytest.mark.parametrize(
@@ -316,7 +330,7 @@ def test_the_send_form_warns_of_an_open_round_of_an_older_version_and_sending_vo
         )
     open_round.refresh_from_db()
     assert open_round.status == RoundStatus.VOIDED
-    assert SigningRound.objects.get(version=newer).status == RoundStatus.OPEN
+    assert round_of(newer).status == RoundStatus.OPEN
 
 
 # --- Following a round ----------------------------------------------------------------------
@@ -375,7 +389,7 @@ def test_the_actions_are_one_menu_per_request_and_polling_waits_for_an_open_menu
 
 def test_htmx_polling_gets_the_status_partial_and_stops_when_void(leader_client, open_round):
     response = leader_client.get(url("round-detail", open_round.code), HTTP_HX_REQUEST="true")
-    assert [t.name for t in response.templates][0] == "agreements/partials/round_status.html"
+    assert [t.name for t in response.templates][0] == "signing/round_status.html"
     assert "hx-get" in response.content.decode()
     signing.round_void(open_round, reason="fout", user=None)
     response = leader_client.get(url("round-detail", open_round.code), HTTP_HX_REQUEST="true")
@@ -396,7 +410,7 @@ def test_the_audit_events_are_paginated(leader_client, open_round, leader):
 
 def test_a_failed_seal_is_shown_to_leaders_only(leader_client, viewer_client, open_round, leader):
     for item in requests_of(open_round):
-        sign_online(item, open_round.version)
+        sign_online(item, version_of(open_round))
     SigningRound.objects.filter(pk=open_round.pk).update(seal_error="SealBoom: kapot")
     open_round.refresh_from_db()
     assert open_round.status == RoundStatus.COMPLETED and open_round.sealing_pending
@@ -475,7 +489,7 @@ def test_revoke_with_a_reason_stops_the_link(leader_client, open_round):
     item.refresh_from_db()
     assert item.status == RequestStatus.REVOKED
     assert item.reason == HOSTILE
-    event = list(chain_of(open_round.agreement_id))[-1]
+    event = list(chain_of(open_round.chain))[-1]
     assert event.kind == "revoked" and event.data["reason"] == HOSTILE
     assert signing.refusal(item) == "revoked"
     # The reason is shown, escaped.
@@ -497,7 +511,7 @@ def test_revoke_with_a_wrong_reason_changes_nothing(leader_client, open_round, r
 
 def test_revoking_a_signed_request_is_refused_on_the_form(leader_client, open_round):
     item = requests_of(open_round)[0]
-    sign_online(item, open_round.version)
+    sign_online(item, version_of(open_round))
     response = leader_client.post(url("request-revoke", item.code), {"reason": "weg"})
     assert response.status_code == 200
     assert response.context["form"].non_field_errors()
@@ -544,7 +558,7 @@ def test_reissue_with_a_corrected_address_sends_the_link_there(
     assert item.email == "nieuw@partner1.nl"
     assert item.status == RequestStatus.PENDING
     assert [m.to for m in mail.outbox] == [["nieuw@partner1.nl"]]
-    event = list(chain_of(open_round.agreement_id))[-1]
+    event = list(chain_of(open_round.chain))[-1]
     assert event.kind == "reissued"
     assert old in str(event.data) and "nieuw@partner1.nl" in str(event.data)
 
@@ -571,7 +585,7 @@ def test_reissue_with_a_malformed_address_changes_nothing(leader_client, open_ro
 
 def test_reissuing_a_signed_request_changes_nothing(leader_client, open_round):
     item = requests_of(open_round)[0]
-    sign_online(item, open_round.version)
+    sign_online(item, version_of(open_round))
     before = SignatureRequest.objects.get(pk=item.pk).token_hash
     response = leader_client.post(url("request-reissue", item.code))
     assert response.status_code == 200
@@ -620,7 +634,7 @@ def test_a_wrong_new_deadline_changes_nothing(leader_client, open_round, deadlin
 
 def test_void_tells_everyone_who_signed(leader_client, open_round, commit):
     signed = requests_of(open_round)[0]
-    sign_online(signed, open_round.version)
+    sign_online(signed, version_of(open_round))
     assert leader_client.get(url("round-void", open_round.code)).status_code == 200
     mail.outbox.clear()
     with commit():
@@ -663,36 +677,36 @@ def test_void_without_reason_or_confirmation_changes_nothing(leader_client, open
 def completed_round(open_round):
     """Everyone signed; the seal is not made (no commit), so it is sealing pending."""
     for item in requests_of(open_round):
-        sign_online(item, open_round.version)
+        sign_online(item, version_of(open_round))
     open_round.refresh_from_db()
     assert open_round.status == RoundStatus.COMPLETED
     return open_round
 
 
-def test_voiding_a_completed_round_asks_for_the_version_number(leader_client, completed_round):
+def test_voiding_a_completed_round_asks_for_the_documents_title(leader_client, completed_round):
     response = leader_client.get(url("round-void", completed_round.code))
     assert response.status_code == 200
     form = response.context["form"]
-    assert "confirm_number" in form.fields and "confirm" not in form.fields
+    assert "confirm_title" in form.fields and "confirm" not in form.fields
     open_page = english(leader_client).get(url("round-void", completed_round.code))
-    assert "signed agreement in force" in open_page.content.decode()
+    assert "signed document in force" in open_page.content.decode()
+    assert completed_round.document.title in open_page.content.decode()
 
 
 @pytest.mark.parametrize(
     "wrong",
     [
-        lambda n: "",
-        lambda n: "0",
-        lambda n: str(n + 1),
-        lambda n: str(n - 1),
-        lambda n: str(-n),
-        lambda n: f"{n}.5",
-        lambda n: "abc",
-        lambda n: "9" * 5000,
-        lambda n: HOSTILE,
+        lambda title: "",
+        lambda title: "   ",
+        lambda title: title[:-1],
+        lambda title: title + " 2",
+        lambda title: title.replace("versie", "versie 1"),
+        lambda title: "abc",
+        lambda title: "9" * 5000,
+        lambda title: HOSTILE,
     ],
 )
-def test_voiding_a_completed_round_with_a_wrong_number_changes_nothing(
+def test_voiding_a_completed_round_with_a_wrong_title_changes_nothing(
     leader_client, completed_round, wrong
 ):
     response = leader_client.post(
@@ -700,22 +714,23 @@ def test_voiding_a_completed_round_with_a_wrong_number_changes_nothing(
         {
             "reason": "fout",
             "confirm": "on",
-            "confirm_number": wrong(completed_round.version.number),
+            "confirm_title": wrong(completed_round.document.title),
         },
     )
     assert response.status_code == 200
-    assert response.context["form"].errors["confirm_number"]
+    assert response.context["form"].errors["confirm_title"]
     completed_round.refresh_from_db()
     assert completed_round.status == RoundStatus.COMPLETED
     assert "voided" not in kinds(completed_round)
 
 
-def test_voiding_a_completed_round_with_its_number_voids_it(leader_client, completed_round, commit):
+def test_voiding_a_completed_round_with_its_title_voids_it(leader_client, completed_round, commit):
     mail.outbox.clear()
     with commit():
         response = leader_client.post(
             url("round-void", completed_round.code),
-            {"reason": "fout ontdekt", "confirm_number": str(completed_round.version.number)},
+            # Case and spacing are forgiven; the words are not.
+            {"reason": "fout ontdekt", "confirm_title": completed_round.document.title.upper()},
         )
     assert response.status_code == 302
     completed_round.refresh_from_db()
@@ -729,7 +744,7 @@ def test_voiding_a_completed_round_with_its_number_voids_it(leader_client, compl
 
 def test_an_open_round_keeps_the_checkbox(leader_client, open_round):
     form = leader_client.get(url("round-void", open_round.code)).context["form"]
-    assert "confirm" in form.fields and "confirm_number" not in form.fields
+    assert "confirm" in form.fields and "confirm_title" not in form.fields
 
 
 def test_voiding_twice_is_refused_on_the_form(leader_client, open_round, leader):
@@ -780,7 +795,7 @@ def test_a_paper_signature_records_the_scan_and_its_hash(leader_client, open_rou
     assert item.typed_name == "Jan de Vries"
     assert item.scan.name.endswith(".png")
     assert open_round.sent_at <= item.signed_at <= timezone.now()
-    event = list(chain_of(open_round.agreement_id))[-1]
+    event = list(chain_of(open_round.chain))[-1]
     assert event.kind == "signed_on_paper"
     assert event.data["scan_sha256"] == item.scan_sha256
     assert event.data["signed_by"] == "Jan de Vries"
@@ -815,7 +830,7 @@ def test_the_last_signature_on_paper_completes_and_seals_the_round(
     assert round.final_pdf_sha256
     events = kinds(round)
     assert events[-3:] == ["signed_on_paper", "completed", "sealed"]
-    assert verify_chain(chain_of(round.agreement_id)) is None
+    assert verify_chain(chain_of(round.chain)) is None
     download = viewer_client.get(url("round-pdf", round.code))
     assert download.status_code == 200
     assert download["Content-Disposition"] == (
@@ -833,7 +848,7 @@ def test_the_last_signature_on_paper_completes_and_seals_the_round(
 
 def test_the_last_signature_shows_sealing_pending_until_sealed(leader_client, open_round):
     for item in requests_of(open_round)[:-1]:
-        sign_online(item, open_round.version)
+        sign_online(item, version_of(open_round))
     last = requests_of(open_round)[-1]
     # The sealing task is not run (no commit): the round waits for its seal.
     response = _paper(leader_client, last, SimpleUploadedFile("s.png", png_bytes(), "image/png"))
@@ -1042,7 +1057,7 @@ def test_a_completed_round_is_the_agreement_in_force(
     assert f'data-in-force="{completed_round.code}"' in content
     # Sealing pending: no PDF to download yet.
     assert pdf_url not in content
-    assert url("round-send", completed_round.version.code) not in (
+    assert url("round-send", version_of(completed_round).code) not in (
         leader_client.get(list_url).content.decode()
     )
     # Sealed: the download and its SHA-256.
@@ -1057,13 +1072,13 @@ def test_a_completed_round_is_the_agreement_in_force(
     assert page.context["in_force"] == completed_round
     assert [(v.pk, status) for v, status in page.context["rows"]] == [
         (newer.pk, "ready"),
-        (completed_round.version_id, "signed"),
+        (version_of(completed_round).pk, "signed"),
     ]
     # The version page links to the signed PDF, and offers no new round.
-    detail = leader_client.get(url("version-detail", completed_round.version.code))
+    detail = leader_client.get(url("version-detail", version_of(completed_round).code))
     assert detail.context["status"] == "signed"
     assert pdf_url in detail.content.decode()
-    assert url("round-send", completed_round.version.code) not in detail.content.decode()
+    assert url("round-send", version_of(completed_round).code) not in detail.content.decode()
 
 
 def test_a_version_out_for_signing_links_to_its_round_instead_of_send(
@@ -1123,7 +1138,7 @@ def test_panel_without_a_round_says_so(partnership):
 
 def test_panel_counts_signatures_and_lists_who_waits_longest(partnership, open_round):
     items = requests_of(open_round)
-    sign_online(items[0], open_round.version)
+    sign_online(items[0], version_of(open_round))
     now = timezone.now()
     SignatureRequest.objects.filter(pk=items[1].pk).update(
         invited_at=now - datetime.timedelta(days=2)
@@ -1142,9 +1157,15 @@ def test_panel_counts_signatures_and_lists_who_waits_longest(partnership, open_r
 def test_panel_lists_who_declined_or_named_someone_else_and_the_deadline(partnership, open_round):
     declined, redirected, waiting = requests_of(open_round)
     client = signing.Client("192.0.2.1", "pytest")
-    signing.request_decline(declined, reason="Niet akkoord", client=client)
+    # In person, with the leader there: no code needed to decline or redirect.
+    signing.request_decline(declined, reason="Niet akkoord", client=client, in_person_with="L")
     signing.request_redirect(
-        redirected, name="Piet Juist", email="piet@partner2.nl", note="", client=client
+        redirected,
+        name="Piet Juist",
+        email="piet@partner2.nl",
+        note="",
+        client=client,
+        in_person_with="L",
     )
     context, html = _panel(partnership)
     assert context["attention_count"] == 2
@@ -1156,7 +1177,7 @@ def test_panel_lists_who_declined_or_named_someone_else_and_the_deadline(partner
     assert open_round.deadline.isoformat()[:10] in html
     # The round page has the rows those links point at.
     round_html = render_to_string(
-        "agreements/partials/round_status.html",
+        "signing/round_status.html",
         {"tenant": Tenant(partnership=partnership, role=Role.LEADER), **round_status(open_round)},
     )
     assert f'id="request-{declined.code}"' in round_html
@@ -1164,7 +1185,9 @@ def test_panel_lists_who_declined_or_named_someone_else_and_the_deadline(partner
 
 def test_panel_of_a_void_round_asks_for_no_action(partnership, open_round):
     declined = requests_of(open_round)[0]
-    signing.request_decline(declined, reason="Nee", client=signing.Client(None, "pytest"))
+    signing.request_decline(
+        declined, reason="Nee", client=signing.Client(None, "pytest"), in_person_with="L"
+    )
     signing.round_void(open_round, reason="fout", user=None)
     context, html = _panel(partnership)
     assert context["attention"] == [] and context["waiting"] == []
@@ -1207,7 +1230,9 @@ def two_rounds(partnership, leader, other_partnership, outsider):
         signing.request_revoke(items[1], reason="weg", user=user)
         age(items[2])
         signing.request_remind(items[2], user=user)
-        signing.request_decline(items[3], reason="Nee", client=signing.Client(None, "pytest"))
+        signing.request_decline(
+            items[3], reason="Nee", client=signing.Client(None, "pytest"), in_person_with="L"
+        )
         rounds[place.slug] = round
     return rounds
 
@@ -1255,7 +1280,7 @@ def test_a_second_leader_can_follow_up_too(partnership, open_round, commit):
     age(item)
     with commit():
         assert client.post(url("request-remind", item.code)).status_code == 302
-    event = list(chain_of(open_round.agreement_id))[-1]
+    event = list(chain_of(open_round.chain))[-1]
     assert event.kind == "reminded"
     assert event.actor == (other.get_full_name() or other.email)
 
@@ -1263,7 +1288,7 @@ def test_a_second_leader_can_follow_up_too(partnership, open_round, commit):
 @pytest.mark.django_db
 def test_the_agreement_page_lists_only_who_has_not_signed_yet(leader_client, open_round):
     first, second, *_rest = requests_of(open_round)
-    sign_online(first, open_round.version)
+    sign_online(first, version_of(open_round))
     page = leader_client.get(f"/p/{SLUG}/agreements/").content.decode()
     table = page[page.index("round-requests") :]
     assert second.name in table and first.name not in table

@@ -29,18 +29,11 @@ from django.test import override_settings
 from django.utils import translation
 from pypdf import PdfReader
 
-from agreements import sealing
 from agreements.pdf import render_pdf, stylesheets
-from agreements.sealing import (
-    SEAL_FIELD,
-    SealCheck,
-    check_seal,
-    completion_pdf,
-    platform_certificates,
-    platform_signer,
-    render_completion_pages,
-    seal_pdf,
-)
+from signing import completion, seal_check, sealing
+from signing.completion import completion_pdf, render_completion_pages
+from signing.seal_check import SealCheck, check_seal
+from signing.sealing import SEAL_FIELD, platform_certificates, platform_signer, seal_pdf
 from tests.test_pdf import HASH, _snapshot, _three_parties
 
 SEAL_SETTINGS = {"SEAL_PKCS12_PATH": None, "SEAL_PKCS12_PASSPHRASE": "", "SEAL_TSA_URL": ""}
@@ -112,8 +105,18 @@ def _event(seq, kind="signed", label="Ondertekend"):
 
 def _certificate(signatures=None, events=None):
     return {
-        "partnership": {"name": "Regio Twente Techniek", "region": "Twente", "slug": "twente"},
-        "version": {"number": 3, "code": "V3", "snapshot_sha256": HASH, "pdf_sha256": "ab" * 32},
+        "document": {
+            "title": "Samenwerkingsovereenkomst Regio Twente Techniek, versie 3",
+            "code": "V3",
+            "kind_label": "samenwerkingsovereenkomst",
+            "pdf_sha256": "ab" * 32,
+            "reference": HASH,
+        },
+        "lines": [
+            ["Samenwerkingsverband", "Regio Twente Techniek (Twente)"],
+            ["Versie", "3"],
+            ["SHA-256 van de inhoud", HASH],
+        ],
         "round": {
             "code": "R-1",
             "sent_at": "2026-11-20T09:00:00+00:00",
@@ -298,7 +301,7 @@ def test_dev_certificate_is_a_self_signed_rsa_certificate_for_ten_years(settings
 def test_dev_certificate_logs_a_warning_when_debug_is_off(settings, tmp_path, caplog):
     settings.SEAL_DEV_DIR = tmp_path
     settings.DEBUG = False
-    with caplog.at_level(logging.WARNING, logger="agreements.sealing"):
+    with caplog.at_level(logging.WARNING, logger="signing.sealing"):
         assert platform_signer() is not None
     assert "SEAL_PKCS12_PATH" in caplog.text
 
@@ -464,15 +467,15 @@ def test_drawn_signature_is_embedded_as_an_image(final_pdf, version_pdf):
     ],
 )
 def test_a_bad_signature_image_is_left_out(image):
-    assert sealing._image_url(image) == ""
+    assert completion._image_url(image) == ""
 
 
 def test_a_good_signature_image_passes_the_check():
-    assert sealing._image_url(PNG_URL) == PNG_URL
+    assert completion._image_url(PNG_URL) == PNG_URL
 
 
 def test_the_fetcher_serves_data_images_but_never_the_network():
-    fetcher = sealing._completion_fetcher()
+    fetcher = completion._completion_fetcher()
     assert fetcher.fetch(PNG_URL).read().startswith(b"\x89PNG")
     for url in ("http://192.0.2.1/x.png", "https://example.org/", "data:text/html,<p>x</p>"):
         with pytest.raises(ValueError):
@@ -498,7 +501,8 @@ def _hostile_certificate():
     )
     events = [dict(_event(1), label=HOSTILE, actor=LONG, kind="<b>x</b>")]
     certificate = _certificate([signature, _signature(2, "carrier pigeon")], events)
-    certificate["partnership"]["name"] = HOSTILE
+    certificate["document"]["title"] = HOSTILE
+    certificate["lines"][0][1] = HOSTILE
     return certificate
 
 
@@ -517,13 +521,13 @@ def _layout(certificate):
     from weasyprint import CSS, HTML
 
     with translation.override("nl"):
-        html = sealing.render_to_string(
-            "pdf/completion.html", sealing.completion_context(certificate)
+        html = completion.render_to_string(
+            "pdf/completion.html", completion.completion_context(certificate)
         )
-    fetcher = sealing._completion_fetcher()
-    return HTML(string=html, base_url=sealing.PDF_DIR.as_uri() + "/", url_fetcher=fetcher).render(
-        stylesheets=stylesheets(CSS, fetcher, sealing.COMPLETION_STYLESHEET)
-    )
+    fetcher = completion._completion_fetcher()
+    return HTML(
+        string=html, base_url=completion.PDF_DIR.as_uri() + "/", url_fetcher=fetcher
+    ).render(stylesheets=stylesheets(CSS, fetcher, completion.COMPLETION_STYLESHEET))
 
 
 def _text_boxes(page):
@@ -560,9 +564,7 @@ def test_long_values_wrap_inside_the_page():
 
 
 def test_empty_and_partial_certificates_render():
-    pdf = render_completion_pages(
-        {"partnership": {"name": "X"}, "version": {"number": 1}, "signatures": [], "events": []}
-    )
+    pdf = render_completion_pages({"document": {"title": "X"}, "signatures": [], "events": []})
     assert _pages(pdf) >= 2
 
 
@@ -710,7 +712,7 @@ def test_each_event_hash_is_printed_once(final_pdf):
 
 def test_the_previous_hash_is_printed_only_where_it_is_not_the_row_above():
     events = [_event(seq) for seq in (3, 4, 7, 8)]  # 5 and 6 belong to another round
-    rows = sealing.completion_context(_certificate(events=events))["events"]
+    rows = completion.completion_context(_certificate(events=events))["events"]
     assert [row["prev_short"] for row in rows] == [
         _event(2)["hash"][:16],
         "",
@@ -719,34 +721,34 @@ def test_the_previous_hash_is_printed_only_where_it_is_not_the_row_above():
     ]
     assert rows[0]["hash_lines"] == [events[0]["hash"][:32], events[0]["hash"][32:]]
     assert (
-        sealing.completion_context(_certificate(events=[_event(1)]))["events"][0]["prev_short"]
+        completion.completion_context(_certificate(events=[_event(1)]))["events"][0]["prev_short"]
         == ""
     )
 
 
 def test_e_mail_addresses_get_break_opportunities_after_the_at_and_domain_dots():
     assert (
-        sealing.soft_break_emails("j.de.vries@roc.twente.nl")
+        completion.soft_break_emails("j.de.vries@roc.twente.nl")
         == "j.de.vries@<wbr>roc.<wbr>twente.nl"
     )
-    assert sealing.soft_break_emails("Geen adres. Wel tekst.") == "Geen adres. Wel tekst."
-    assert sealing.soft_break_emails("a&b@evil.nl") == "a&amp;b@<wbr>evil.nl"
-    assert sealing.soft_break_emails("<b>x</b>@evil.nl") == "&lt;b&gt;x&lt;/b&gt;@evil.nl"
-    assert sealing.soft_break_emails("") == ""
+    assert completion.soft_break_emails("Geen adres. Wel tekst.") == "Geen adres. Wel tekst."
+    assert completion.soft_break_emails("a&b@evil.nl") == "a&amp;b@<wbr>evil.nl"
+    assert completion.soft_break_emails("<b>x</b>@evil.nl") == "&lt;b&gt;x&lt;/b&gt;@evil.nl"
+    assert completion.soft_break_emails("") == ""
 
 
 def test_a_signatory_actor_gets_the_address_on_its_own_line():
-    assert sealing.actor_html("Jan de Vries <j.devries@roc-twente.nl>") == (
+    assert completion.actor_html("Jan de Vries <j.devries@roc-twente.nl>") == (
         'Jan de Vries <span class="address">&lt;j.devries@<wbr>roc-twente.nl&gt;</span>'
     )
-    assert sealing.actor_html("Petra de Boer") == "Petra de Boer"
-    assert sealing.actor_html("<script>x</script>") == "&lt;script&gt;x&lt;/script&gt;"
+    assert completion.actor_html("Petra de Boer") == "Petra de Boer"
+    assert completion.actor_html("<script>x</script>") == "&lt;script&gt;x&lt;/script&gt;"
 
 
 def _words(certificate) -> str:
     with translation.override("nl"):
-        return sealing.render_to_string(
-            "pdf/completion.html", sealing.completion_context(certificate)
+        return completion.render_to_string(
+            "pdf/completion.html", completion.completion_context(certificate)
         )
 
 
@@ -770,11 +772,11 @@ def test_the_version_code_is_not_printed_as_a_kenmerk(final_pdf):
 
 
 def test_times_are_dutch_in_amsterdam_time():
-    assert sealing.dutch_datetime("2026-11-27T13:05:00+00:00") == "27 november 2026 om 14:05"
-    assert sealing.dutch_datetime("2026-07-01T06:00:00Z") == "1 juli 2026 om 08:00"
-    assert sealing.dutch_datetime("geen tijd") == "geen tijd"
-    assert sealing.dutch_datetime("") == "—"
-    assert sealing.compact_datetime("2026-11-27T13:05:09+00:00") == "27-11-2026 14:05:09"
+    assert completion.dutch_datetime("2026-11-27T13:05:00+00:00") == "27 november 2026 om 14:05"
+    assert completion.dutch_datetime("2026-07-01T06:00:00Z") == "1 juli 2026 om 08:00"
+    assert completion.dutch_datetime("geen tijd") == "geen tijd"
+    assert completion.dutch_datetime("") == "—"
+    assert completion.compact_datetime("2026-11-27T13:05:09+00:00") == "27-11-2026 14:05:09"
 
 
 # --- Sealing and checking ---------------------------------------------------------------
@@ -917,11 +919,11 @@ def _named(*attributes):
 )
 def test_a_seal_is_named_by_its_common_name_and_organisation_without_labels(attributes, expected):
     """Not asn1crypto's English "Common Name: …, Organization: …": the verify page is Dutch."""
-    assert sealing._subject(_named(*attributes)) == expected
+    assert seal_check._subject(_named(*attributes)) == expected
 
 
 def test_a_certificate_that_cannot_be_read_has_no_name():
-    assert sealing._subject(object()) == ""
+    assert seal_check._subject(object()) == ""
 
 
 def test_a_seal_by_an_earlier_platform_certificate_is_foreign(sealed_pdf, settings, tmp_path):

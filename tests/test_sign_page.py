@@ -16,19 +16,19 @@ from django.utils import timezone
 from django.utils.html import escape
 from django_scopes import scopes_disabled
 
-from agreements import signing
-from agreements.audit import chain_of, verify_chain
-from agreements.models import (
-    AgreementVersion,
+from signing import services as signing
+from signing.audit import chain_of, verify_chain
+from signing.models import (
     AuditEvent,
+    Document,
     RequestStatus,
     RoundStatus,
     SignatureRequest,
     SigningRound,
     SignMethod,
 )
-from agreements.views.sign import PRIVATE_HEADERS, SESSION_KEY, _signable, mask_email
-from tests.factories import send_round, signing_version
+from signing.views.sign import PRIVATE_HEADERS, SESSION_KEY, _signable, mask_email
+from tests.factories import send_round, signing_version, version_of
 
 PNG_1PX = base64.b64decode(
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
@@ -72,7 +72,7 @@ def _fresh(sig) -> SignatureRequest:
 
 def _kinds(round) -> list[str]:
     with scopes_disabled():
-        return [event.kind for event in chain_of(round.agreement_id)]
+        return [event.kind for event in chain_of(round.chain)]
 
 
 def _state(sig) -> tuple:
@@ -80,7 +80,7 @@ def _state(sig) -> tuple:
     with scopes_disabled():
         values = SignatureRequest.objects.filter(round_id=sig.round_id).order_by("pk").values()
         rounds = SigningRound.objects.filter(pk=sig.round_id).values()
-        events = AuditEvent.objects.filter(agreement_id=sig.round.agreement_id).count()
+        events = AuditEvent.objects.filter(chain=sig.round.chain).count()
         return (list(values), list(rounds), events, len(mail.outbox))
 
 
@@ -165,7 +165,7 @@ def test_two_signatories_sign_through_their_links_and_the_round_completes(
         assert kind in kinds
     assert kinds.count("signed") == 2
     with scopes_disabled():
-        assert verify_chain(chain_of(round.agreement_id)) is None
+        assert verify_chain(chain_of(round.chain)) is None
 
 
 @pytest.mark.django_db
@@ -257,10 +257,10 @@ def test_document_is_gone_for_a_voided_round_a_revoked_request_or_a_missing_pdf(
     assert client.get(_doc_url(first)).status_code == 404
     assert client.get(_doc_url(second)).status_code == 200
     with scopes_disabled():
-        AgreementVersion.objects.filter(pk=version.pk).update(pdf="")
+        Document.objects.filter(pk=round.document_id).update(pdf="")
     assert client.get(_doc_url(second)).status_code == 404
     with scopes_disabled():
-        AgreementVersion.objects.filter(pk=version.pk).update(pdf=version.pdf.name)
+        Document.objects.filter(pk=round.document_id).update(pdf=version.pdf.name)
         signing.round_void(round, reason="Fout in bijlage", user=leader)
     assert client.get(_doc_url(second)).status_code == 404
 
@@ -275,7 +275,7 @@ def _void(round, sig, leader):
 
 def _supersede(round, sig, leader):
     with scopes_disabled():
-        signing_version(round.partnership, parties=1, number=round.version.number + 1)
+        signing_version(round.partnership, parties=1, number=version_of(round).number + 1)
 
 
 def _revoke(round, sig, leader):
@@ -292,13 +292,17 @@ def _expire(round, sig, leader):
 
 def _decline(round, sig, leader):
     with scopes_disabled():
-        signing.request_decline(sig, reason="Niet akkoord", client=signing.Client(None, "t"))
+        SignatureRequest.objects.filter(pk=sig.pk).update(code_verified_at=timezone.now())
+        signing.request_decline(
+            _fresh(sig), reason="Niet akkoord", client=signing.Client(None, "t")
+        )
 
 
 def _redirected(round, sig, leader):
     with scopes_disabled():
+        SignatureRequest.objects.filter(pk=sig.pk).update(code_verified_at=timezone.now())
         signing.request_redirect(
-            sig, name="Piet Bakker", email="", note="", client=signing.Client(None, "t")
+            _fresh(sig), name="Piet Bakker", email="", note="", client=signing.Client(None, "t")
         )
 
 
@@ -311,7 +315,7 @@ def _signed(round, sig, leader):
             _fresh(sig),
             typed_name="Jan de Vries",
             statement_confirmed=True,
-            shown_pdf_sha256=round.version.pdf_sha256,
+            shown_pdf_sha256=round.document.pdf_sha256,
             client=client,
         )
 
@@ -442,7 +446,7 @@ def test_a_code_expires_after_ten_minutes(client, partnership, leader, on_commit
     url = _url(sig)
     code = _ask_code(client, url, on_commit)
     later = timezone.now() + signing.CODE_TTL + timedelta(seconds=1)
-    monkeypatch.setattr(signing.timezone, "now", lambda: later)
+    monkeypatch.setattr(timezone, "now", lambda: later)
     response = client.post(url, {"action": "verify", "code": code})
     assert response.status_code == 200
     assert response.context["code_form"].errors["code"]
@@ -459,7 +463,7 @@ def test_a_code_just_before_ten_minutes_still_works(
     url = _url(sig)
     code = _ask_code(client, url, on_commit)
     later = timezone.now() + signing.CODE_TTL - timedelta(seconds=5)
-    monkeypatch.setattr(signing.timezone, "now", lambda: later)
+    monkeypatch.setattr(timezone, "now", lambda: later)
     assert client.post(url, {"action": "verify", "code": code}).status_code == 303
 
 
@@ -471,7 +475,7 @@ def test_a_valid_sign_post_after_the_confirmation_expired_asks_for_a_new_code(
     url = _url(sig)
     _verify(client, url, on_commit)
     later = timezone.now() + signing.VERIFIED_TTL + timedelta(minutes=1)
-    monkeypatch.setattr(signing.timezone, "now", lambda: later)
+    monkeypatch.setattr(timezone, "now", lambda: later)
     before = _state(sig)
     response = client.post(url, _sign_data(version))
     assert response.status_code == 200
@@ -519,6 +523,7 @@ def test_decline_tells_the_leader_and_records_the_reason(client, partnership, le
     _version, round, (sig, _other) = _round(partnership, leader)
     url = _url(sig)
     client.get(url)
+    _verify(client, url, on_commit)
     with on_commit():
         response = client.post(
             url, {"action": "decline", "reason": "Wij stoppen als partner.", "confirm": "on"}
@@ -537,6 +542,7 @@ def test_decline_tells_the_leader_and_records_the_reason(client, partnership, le
 def test_redirect_tells_the_leader_who_can_sign(client, partnership, leader, on_commit):
     _version, round, (sig, _other) = _round(partnership, leader)
     url = _url(sig)
+    _verify(client, url, on_commit)
     with on_commit():
         response = client.post(
             url,
@@ -555,7 +561,7 @@ def test_redirect_tells_the_leader_who_can_sign(client, partnership, leader, on_
     assert redirected.suggested_email == "piet@partner1.nl"
     assert mail.outbox[-1].to == [leader.email]
     with scopes_disabled():
-        event = chain_of(round.agreement_id).last()
+        event = chain_of(round.chain).last()
     assert event.kind == "redirected"
     assert event.data["name"] == "Piet Bakker"
     assert client.get(url).status_code == 410
@@ -577,10 +583,11 @@ def test_redirect_tells_the_leader_who_can_sign(client, partnership, leader, on_
     ],
 )
 def test_decline_and_redirect_keep_the_input_and_show_the_error(
-    client, partnership, leader, data, field
+    client, partnership, leader, data, field, on_commit
 ):
     _version, _round_, (sig, _other) = _round(partnership, leader)
-    before = _state(sig)
+    _verify(client, _url(sig), on_commit)
+    before = _state(_fresh(sig))
     response = client.post(_url(sig), data)
     assert response.status_code == 200
     form = response.context[f"{data['action']}_form"]
@@ -589,6 +596,27 @@ def test_decline_and_redirect_keep_the_input_and_show_the_error(
         if name != "action":
             assert form[name].value() == value  # what was typed stays
     assert _state(sig) == before
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"action": "decline", "reason": "Wij stoppen.", "confirm": "on"},
+        {"action": "redirect", "name": "Piet Bakker", "confirm": "on"},
+    ],
+)
+def test_a_forwarded_link_cannot_decline_or_redirect_without_the_code(
+    client, partnership, leader, data
+):
+    _version, round, (sig, _other) = _round(partnership, leader)
+    before = _state(sig)
+    response = client.post(_url(sig), data)
+    assert response.status_code == 200
+    assert "Bevestig eerst je e-mailadres met een code." in response.content.decode()
+    assert _state(sig) == before
+    assert _fresh(sig).status == RequestStatus.PENDING
+    assert _kinds(round)[-1] != data["action"] + "d"
 
 
 # --- Hostile input ---------------------------------------------------------------------------
@@ -728,8 +756,9 @@ def test_a_forged_post_without_csrf_token_is_forbidden_and_changes_nothing(
 
 
 @pytest.mark.django_db
-def test_a_hostile_name_is_escaped_on_the_page(client, partnership, leader):
+def test_a_hostile_name_is_escaped_on_the_page(client, partnership, leader, on_commit):
     _version, _round_, (sig, _other) = _round(partnership, leader)
+    _verify(client, _url(sig), on_commit)
     response = client.post(_url(sig), {"action": "redirect", "name": "", "note": "<b>x</b>"})
     assert b"<b>x</b>" not in response.content
     assert b"&lt;b&gt;x&lt;/b&gt;" in response.content
@@ -768,14 +797,12 @@ def test_the_together_page_makes_a_constant_number_of_queries(
 
 
 def _together_url(partnership, round) -> str:
-    return reverse(
-        "agreements:round-together", kwargs={"slug": partnership.slug, "code": round.code}
-    )
+    return reverse("signing:round-together", kwargs={"slug": partnership.slug, "code": round.code})
 
 
 def _together_sign_url(partnership, round, sig) -> str:
     return reverse(
-        "agreements:together-sign",
+        "signing:together-sign",
         kwargs={"slug": partnership.slug, "code": round.code, "request_code": sig.code},
     )
 
@@ -808,7 +835,7 @@ def test_signing_together_records_that_it_happened_in_person(
             assert response["Location"] == together
         else:
             assert response["Location"] == reverse(
-                "agreements:round-detail", kwargs={"slug": partnership.slug, "code": round.code}
+                "signing:round-detail", kwargs={"slug": partnership.slug, "code": round.code}
             )
         assert SESSION_KEY.format(code=sig.code) not in leader_client.session
         signed = _fresh(sig)
@@ -818,7 +845,7 @@ def test_signing_together_records_that_it_happened_in_person(
 
     with scopes_disabled():
         round.refresh_from_db()
-        events = list(chain_of(round.agreement_id))
+        events = list(chain_of(round.chain))
     assert round.status == RoundStatus.COMPLETED
     signed_events = [e for e in events if e.kind == "signed_in_person"]
     assert len(signed_events) == 2
@@ -876,7 +903,7 @@ def test_signable_agrees_with_refusal_in_every_state(partnership, leader):
     )
     with scopes_disabled():
         signing.request_revoke(requests[0], reason="x", user=leader)
-        signing.request_decline(requests[1], reason="x", client=signing.Client(None, "t"))
+        _decline(round, requests[1], leader)
 
         def check():
             round.refresh_from_db()

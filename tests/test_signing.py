@@ -21,9 +21,11 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django_scopes import scopes_disabled
 
-from agreements import mail, signing
-from agreements.models import (
-    AgreementVersion,
+from agreements import signing as agreement_signing
+from agreements.models import AgreementVersion
+from signing import mail, reminders, sealing
+from signing import services as signing
+from signing.models import (
     AuditEvent,
     RequestStatus,
     RoundStatus,
@@ -31,7 +33,7 @@ from agreements.models import (
     SigningRound,
     SignMethod,
 )
-from agreements.tasks import seal_round
+from signing.tasks import seal_round
 from tests.factories import UserFactory, VersionFactory, send_round, signing_version
 
 CLIENT = signing.Client("192.0.2.10", "Mozilla/5.0 (pytest)")
@@ -113,9 +115,9 @@ def fresh(obj):
     return type(obj).objects.get(pk=obj.pk)
 
 
-def kinds(agreement_id, **filters) -> list[str]:
+def kinds(chain, **filters) -> list[str]:
     return list(
-        AuditEvent.objects.filter(agreement_id=agreement_id, **filters)
+        AuditEvent.objects.filter(chain=chain, **filters)
         .order_by("seq")
         .values_list("kind", flat=True)
     )
@@ -147,7 +149,7 @@ def sign(act, request, **kwargs):
     values = {
         "typed_name": "Jan de Vries",
         "statement_confirmed": True,
-        "shown_pdf_sha256": request.round.version.pdf_sha256,
+        "shown_pdf_sha256": request.round.document.pdf_sha256,
         "client": CLIENT,
     }
     values.update(kwargs)
@@ -188,7 +190,7 @@ def test_sending_makes_one_request_per_signatory_each_with_a_working_link_by_mai
         assert signing.refusal(request) is None
         (message,) = mails_to(request.email)
         assert mail.sign_url(token) in message.body
-    assert kinds(version.agreement_id) == ["sent", "sent", "sent"]
+    assert kinds(f"agreement:{version.partnership_id}") == ["sent", "sent", "sent"]
 
 
 def test_the_database_holds_no_token(round):
@@ -251,7 +253,12 @@ def test_a_signatory_without_email_stops_the_sending(partnership, leader, act, n
 )
 def test_a_deadline_in_the_past_or_more_than_a_year_ahead_is_refused(version, leader, act, delta):
     with pytest.raises(ValidationError):
-        act(signing.round_send, version=version, user=leader, deadline=timezone.now() + delta)
+        act(
+            agreement_signing.version_send,
+            version=version,
+            user=leader,
+            deadline=timezone.now() + delta,
+        )
     assert not SigningRound.objects.exists() and not outbox_mail.outbox
 
 
@@ -276,7 +283,7 @@ def test_sending_a_newer_version_voids_the_open_round_of_the_old_one(
 
     old = fresh(round)
     assert old.status == RoundStatus.VOIDED and old.voided_by == leader and old.void_reason
-    assert kinds(version.agreement_id, round=old)[-1] == "voided"
+    assert kinds(f"agreement:{version.partnership_id}", round=old)[-1] == "voided"
     for token in old_tokens:
         assert signing.refusal(signing.request_for_token(token)) == "voided"
     # The one who signed the old round is told; then everyone gets the new link.
@@ -321,7 +328,7 @@ def test_penvoerder_last_invites_the_penvoerder_only_after_the_others_signed(
 
 def test_custom_order_numbers_turns_densely(partnership, leader, act, no_scopes):
     version = signing_version(partnership, parties=3)
-    keys = [s.signatory_key for s in signing.signers_of(version)]
+    keys = [s.signatory_key for s in agreement_signing.signers_of(version)]
     round = act(
         send_round,
         version,
@@ -420,7 +427,7 @@ def test_more_than_five_codes_an_hour_are_refused(round, act, clock):
         act(signing.code_send, request, client=CLIENT)
     assert refused(excinfo) == "rate"
     assert len(outbox_mail.outbox) == count
-    assert kinds(round.agreement_id, request=request).count("code_sent") == 5
+    assert kinds(round.chain, request=request).count("code_sent") == 5
 
     clock.move(hours=1)
     send_code(act, request)
@@ -495,12 +502,12 @@ def test_signing_records_the_evidence(round, act):
     assert signed.typed_name == "Jan de Vries"
     assert signed.signature_image == image
     assert signed.ip_address == "192.0.2.10" and signed.user_agent == CLIENT.user_agent
-    assert signed.shown_pdf_sha256 == round.version.pdf_sha256
+    assert signed.shown_pdf_sha256 == round.document.pdf_sha256
     assert signed.signed_at is not None and signed.statement
     event = last_event(request)
     assert event.kind == "signed"
     assert event.data["typed_name"] == "Jan de Vries"
-    assert event.data["pdf_sha256"] == round.version.pdf_sha256
+    assert event.data["pdf_sha256"] == round.document.pdf_sha256
     assert event.data["drawn_signature_sha256"] == hashlib.sha256(image.encode()).hexdigest()
     assert fresh(round).status == RoundStatus.OPEN  # one of two
 
@@ -560,22 +567,22 @@ def test_signing_after_the_deadline_is_refused(round, act, clock):
 def test_the_last_signature_completes_the_round_once_and_seals_it(
     partnership, leader, act, no_scopes
 ):
-    from agreements.sealing import check_seal
+    from signing.seal_check import check_seal
 
     version = signing_version(partnership, parties=2, real_pdf=True)
     round = act(send_round, version, leader)
     first, second = requests_of(round)
     verify_and_sign(act, first, signature_image=png_data_url())
     assert fresh(round).status == RoundStatus.OPEN
-    assert "completed" not in kinds(version.agreement_id)
+    assert "completed" not in kinds(f"agreement:{version.partnership_id}")
     outbox_mail.outbox.clear()
 
     verify_and_sign(act, second)
 
     round = fresh(round)
     assert round.status == RoundStatus.COMPLETED and round.completed_at is not None
-    assert kinds(version.agreement_id).count("completed") == 1
-    assert kinds(version.agreement_id)[-2:] == ["completed", "sealed"]
+    assert kinds(f"agreement:{version.partnership_id}").count("completed") == 1
+    assert kinds(f"agreement:{version.partnership_id}")[-2:] == ["completed", "sealed"]
     assert round.final_pdf_sha256 and not round.sealing_pending and round.sealed_at
     data = round.final_pdf.read()
     assert hashlib.sha256(data).hexdigest() == round.final_pdf_sha256
@@ -606,7 +613,7 @@ def test_a_failed_seal_is_recorded_and_keeps_the_round_completed(round, act):
     round = fresh(round)
     assert round.status == RoundStatus.COMPLETED
     assert round.sealing_pending and round.seal_error and round.seal_attempts == 1
-    assert kinds(round.agreement_id)[-2:] == ["completed", "seal_failed"]
+    assert kinds(round.chain)[-2:] == ["completed", "seal_failed"]
     assert not [m for m in outbox_mail.outbox if m.attachments]
     assert all(r.status == RequestStatus.SIGNED for r in requests_of(round))
 
@@ -614,7 +621,6 @@ def test_a_failed_seal_is_recorded_and_keeps_the_round_completed(round, act):
 def test_retry_sealing_seals_what_failed_once_the_cause_is_fixed(
     partnership, leader, act, monkeypatch, no_scopes
 ):
-    from agreements import sealing
 
     def broken(data, **kwargs):
         raise RuntimeError("the seal certificate is unreadable")
@@ -628,20 +634,20 @@ def test_retry_sealing_seals_what_failed_once_the_cause_is_fixed(
         with pytest.raises(CommandError):
             act(call_command, "retry_sealing", stdout=StringIO())
         assert fresh(round).seal_attempts == 2
-    assert kinds(version.agreement_id).count("seal_failed") == 2
+    assert kinds(f"agreement:{version.partnership_id}").count("seal_failed") == 2
 
     output = StringIO()
     act(call_command, "retry_sealing", stdout=output)
     round = fresh(round)
     assert not round.sealing_pending and round.seal_error == ""
     assert f"{round.code}: sealed" in output.getvalue()
-    assert kinds(version.agreement_id)[-1] == "sealed"
+    assert kinds(f"agreement:{version.partnership_id}")[-1] == "sealed"
     assert [m for m in outbox_mail.outbox if m.attachments]
 
     output = StringIO()
     act(call_command, "retry_sealing", stdout=output)
     assert "0 rounds" in output.getvalue()
-    assert kinds(version.agreement_id).count("sealed") == 1
+    assert kinds(f"agreement:{version.partnership_id}").count("sealed") == 1
 
 
 # --- declining and redirecting -------------------------------------------------------------
@@ -649,7 +655,8 @@ def test_retry_sealing_seals_what_failed_once_the_cause_is_fixed(
 
 def test_declining_ends_the_request_and_tells_the_leader(round, leader, act):
     request = requests_of(round)[0]
-    act(signing.request_decline, request, reason="  Bedrag klopt niet  ", client=CLIENT)
+    verify(act, request)
+    act(signing.request_decline, fresh(request), reason="  Bedrag klopt niet  ", client=CLIENT)
     declined = fresh(request)
     assert declined.status == RequestStatus.DECLINED and declined.reason == "Bedrag klopt niet"
     event = last_event(request)
@@ -658,6 +665,32 @@ def test_declining_ends_the_request_and_tells_the_leader(round, leader, act):
     assert "Bedrag klopt niet" in message.body
     assert signing.refusal(declined) == "declined"
     assert fresh(round).status == RoundStatus.OPEN
+
+
+def test_a_forwarded_link_cannot_decline_or_redirect_without_the_code(round, leader, act):
+    request = requests_of(round)[0]
+    for attempt in (
+        lambda: act(signing.request_decline, request, reason="Niet mee eens", client=CLIENT),
+        lambda: act(
+            signing.request_redirect, request, name="Piet Bakker", email="", note="", client=CLIENT
+        ),
+    ):
+        with pytest.raises(ValidationError) as excinfo:
+            attempt()
+        assert refused(excinfo) == "unverified"
+    assert fresh(request).status == RequestStatus.PENDING
+    assert not mails_to(leader.email)
+
+
+def test_a_code_confirmed_too_long_ago_no_longer_lets_one_decline(round, act):
+    request = requests_of(round)[0]
+    verify(act, request)
+    SignatureRequest.objects.filter(pk=request.pk).update(
+        code_verified_at=timezone.now() - signing.VERIFIED_TTL - timedelta(minutes=1)
+    )
+    with pytest.raises(ValidationError):
+        act(signing.request_decline, fresh(request), reason="Niet mee eens", client=CLIENT)
+    assert fresh(request).status == RequestStatus.PENDING
 
 
 @pytest.mark.parametrize("reason", ["", "   ", "x" * 3000, None])
@@ -671,9 +704,10 @@ def test_declining_needs_a_sensible_reason(round, leader, act, reason):
 
 def test_redirecting_names_the_right_person_for_the_leader(round, leader, act):
     request = requests_of(round)[1]
+    verify(act, request)
     act(
         signing.request_redirect,
-        request,
+        fresh(request),
         name="Piet  Bakker",
         email="piet@partner2.nl",
         note="Ik ben geen bestuurder.",
@@ -760,7 +794,7 @@ def test_the_deadline_can_only_move_later(round, leader, act):
         with pytest.raises(ValidationError):
             act(signing.round_extend, round, deadline=wrong, user=leader)
     assert fresh(round).deadline == deadline
-    assert "extended" not in kinds(round.agreement_id)
+    assert "extended" not in kinds(round.chain)
 
 
 def test_revoking_a_link_makes_it_refuse(round, leader, act):
@@ -877,7 +911,7 @@ def test_a_paper_signature_is_recorded_with_its_scan_and_can_complete_the_round(
     assert event.data["scan_sha256"] == paper.scan_sha256
     assert event.actor == leader.get_full_name()
     assert fresh(round).status == RoundStatus.COMPLETED
-    assert kinds(round.agreement_id).count("completed") == 1
+    assert kinds(round.chain).count("completed") == 1
 
     again = SimpleUploadedFile("nog.pdf", b"%PDF-1.4 other", content_type="application/pdf")
     with pytest.raises(ValidationError):
@@ -920,7 +954,7 @@ def test_reminders_follow_the_schedule_and_never_repeat(partnership, leader, act
     assert run_at(12) == {**nothing, "deadline_warned": 1}
     assert run_at(12) == nothing
     assert run_at(13.9) == nothing
-    assert kinds(version.agreement_id) == [
+    assert kinds(f"agreement:{version.partnership_id}") == [
         "sent",
         "reminded",
         "reminded",
@@ -931,7 +965,7 @@ def test_reminders_follow_the_schedule_and_never_repeat(partnership, leader, act
 
     assert run_at(14) == {**nothing, "expired": 1}
     assert fresh(request).status == RequestStatus.EXPIRED
-    assert kinds(version.agreement_id)[-1] == "expired"
+    assert kinds(f"agreement:{version.partnership_id}")[-1] == "expired"
     (leader_mail,) = mails_to(leader.email)
     assert "Ondertekenaar 1" in leader_mail.body
     assert signing.refusal(signing.request_for_token(signing.token_for(request))) == "expired"
@@ -975,10 +1009,10 @@ def test_expiry_never_overwrites_a_signature_that_came_in_meanwhile(round, act, 
     clock.now = fresh(round).deadline - timedelta(minutes=1)
     verify_and_sign(act, first)
     clock.move(minutes=1)
-    assert act(signing._expire, fresh(round), read_as_pending) == 1
+    assert act(reminders._expire, fresh(round), read_as_pending) == 1
     assert fresh(first).status == RequestStatus.SIGNED
     assert fresh(second).status == RequestStatus.EXPIRED
-    assert kinds(round.agreement_id).count("expired") == 1
+    assert kinds(round.chain).count("expired") == 1
 
 
 def test_the_reminder_command_prints_its_counts_and_is_idempotent(round, act, clock):
@@ -1006,7 +1040,7 @@ def test_the_admin_shows_rounds_requests_and_events_read_only_without_secrets(
     request = requests_of(round)[0]
     verify_and_sign(act, request, signature_image=png_data_url())
     send_code(act, requests_of(round)[1])
-    event = AuditEvent.objects.filter(agreement_id=round.agreement_id).first()
+    event = AuditEvent.objects.filter(chain=round.chain).first()
     pages = [
         ("signinground", round.pk),
         ("signaturerequest", request.pk),
@@ -1022,28 +1056,28 @@ def test_the_admin_shows_rounds_requests_and_events_read_only_without_secrets(
     with scopes_disabled():
         for model, pk in pages:
             for url in (
-                reverse(f"admin:agreements_{model}_changelist"),
-                reverse(f"admin:agreements_{model}_change", args=[pk]),
+                reverse(f"admin:signing_{model}_changelist"),
+                reverse(f"admin:signing_{model}_change", args=[pk]),
             ):
                 response = superuser_client.get(url)
                 assert response.status_code == 200, url
                 content = response.content.decode()
                 assert not [s for s in secrets if s in content], url
-            change = superuser_client.get(reverse(f"admin:agreements_{model}_change", args=[pk]))
+            change = superuser_client.get(reverse(f"admin:signing_{model}_change", args=[pk]))
             assert not change.context["has_change_permission"]
             assert not change.context["has_delete_permission"]
-            assert superuser_client.get(reverse(f"admin:agreements_{model}_add")).status_code == 403
-            delete = reverse(f"admin:agreements_{model}_delete", args=[pk])
+            assert superuser_client.get(reverse(f"admin:signing_{model}_add")).status_code == 403
+            delete = reverse(f"admin:signing_{model}_delete", args=[pk])
             assert superuser_client.post(delete, {"post": "yes"}).status_code == 403
         response = superuser_client.get(
-            reverse("admin:agreements_signaturerequest_changelist"), {"q": "tekenaar1@"}
+            reverse("admin:signing_signaturerequest_changelist"), {"q": "tekenaar1@"}
         )
         assert response.status_code == 200 and response.context["cl"].result_count == 1
 
 
 def test_posting_the_admin_change_form_of_a_round_changes_nothing(round, superuser_client):
     deadline = fresh(round).deadline
-    url = reverse("admin:agreements_signinground_change", args=[round.pk])
+    url = reverse("admin:signing_signinground_change", args=[round.pk])
     with scopes_disabled():
         response = superuser_client.post(url, {"status": "completed", "deadline": "2020-01-01"})
     assert response.status_code == 403

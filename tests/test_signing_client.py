@@ -2,7 +2,7 @@
 
 from django.test import RequestFactory
 
-from agreements.signing import Client
+from signing.services import Client
 
 
 def _request(**meta):

@@ -11,9 +11,9 @@ from django.db import connection, connections
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
-from agreements import signing
-from agreements.audit import chain_of, verify_chain
-from agreements.models import RequestStatus, RoundStatus, SignatureRequest, SigningRound
+from signing import services as signing
+from signing.audit import chain_of, verify_chain
+from signing.models import RequestStatus, RoundStatus, SignatureRequest, SigningRound
 from tests.factories import send_round, signing_version
 
 pytestmark = pytest.mark.skipif(
@@ -63,12 +63,12 @@ def test_simultaneous_last_signatures_complete_once(partnership, leader, setting
         round = SigningRound.objects.get(pk=round.pk)
         assert round.status == RoundStatus.COMPLETED
         assert set(round.requests.values_list("status", flat=True)) == {RequestStatus.SIGNED}
-        kinds = [event.kind for event in chain_of(round.agreement_id)]
+        kinds = [event.kind for event in chain_of(round.chain)]
         assert kinds.count("completed") == 1
         assert kinds.count("signed") == signers
         assert kinds.count("sealed") == 1
         assert round.final_pdf_sha256
-        assert verify_chain(chain_of(round.agreement_id)) is None
+        assert verify_chain(chain_of(round.chain)) is None
 
 
 @pytest.mark.django_db(transaction=True)
@@ -109,6 +109,6 @@ def test_same_signature_posted_twice_at_once_signs_once(partnership, leader, set
 
     assert sorted(outcomes) == ["ValidationError", "signed"]
     with scopes_disabled():
-        kinds = [event.kind for event in chain_of(round.agreement_id)]
+        kinds = [event.kind for event in chain_of(round.chain)]
         assert kinds.count("signed") == 1
-        assert verify_chain(chain_of(round.agreement_id)) is None
+        assert verify_chain(chain_of(round.chain)) is None

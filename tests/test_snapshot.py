@@ -10,10 +10,10 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 from django_scopes import scopes_disabled
 
-from agreements.canonical import canonical_json, snapshot_hash
 from agreements.models import Agreement
 from agreements.snapshot import build_snapshot
 from partners.models import Authority, OrganisationKind, Stage
+from sterk.canonical import canonical_json, snapshot_hash
 from tests.factories import (
     ActivityFactory,
     BudgetFactory,

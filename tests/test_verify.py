@@ -23,18 +23,22 @@ from django.utils import timezone, translation
 from django.utils.html import escape
 from django_scopes import scopes_disabled
 
-from agreements import signing, verification
-from agreements.certificate import certificate_for
-from agreements.models import AuditEvent, SignatureRequest, SigningRound
-from agreements.sealing import VERIFY_PATH, check_seal, seal_pdf
-from agreements.verification import KINDS, verify_upload
-from agreements.verify_forms import MAX_UPLOAD_BYTES, TOO_LARGE, VerifyForm
+from signing import services as signing
+from signing import verification
+from signing.certificate import certificate_for
+from signing.completion import VERIFY_PATH
+from signing.models import AuditEvent, SignatureRequest, SigningRound
+from signing.seal_check import check_seal
+from signing.sealing import seal_pdf
+from signing.verification import KINDS, verify_upload
+from signing.verify_forms import MAX_UPLOAD_BYTES, TOO_LARGE, VerifyForm
 from tests.factories import (
     PartnershipFactory,
     UserFactory,
     send_round,
     signing_version,
     tiny_real_pdf,
+    version_of,
 )
 from tests.test_sealing import _foreign_signer, _png, _sign_with
 
@@ -80,7 +84,7 @@ def sealed_round(partnership, leader, act, *, parties=2) -> SigningRound:
                 shown_pdf_sha256=version.pdf_sha256,
                 client=CLIENT,
             )
-        round = SigningRound.objects.select_related("version").get(pk=round.pk)
+        round = SigningRound.objects.select_related("document").get(pk=round.pk)
     assert round.final_pdf_sha256, round.seal_error
     return round
 
@@ -91,7 +95,7 @@ def final_bytes(round) -> bytes:
 
 
 def version_bytes(round) -> bytes:
-    with round.version.pdf.open("rb") as handle:
+    with version_of(round).pdf.open("rb") as handle:
         return handle.read()
 
 
@@ -180,9 +184,13 @@ def test_a_genuine_sealed_agreement_is_recognised_with_partnership_version_and_s
     verdict = response.context["verdict"]
     assert kind_of(response) == "genuine"
     assert verdict.seal_confirmed and verdict.seal_status == "sealed"
-    assert verdict.partnership_name == "Regio Twente Techniek"
-    assert verdict.region == "Twente"
-    assert verdict.version_number == round.version.number
+    number = version_of(round).number
+    assert verdict.title == f"Samenwerkingsovereenkomst Regio Twente Techniek, versie {number}"
+    assert dict(verdict.lines) == {
+        "Samenwerkingsverband": "Regio Twente Techniek (Twente)",
+        "Versie": str(number),
+        "SHA-256 van de inhoud": version_of(round).snapshot_sha256,
+    }
     assert verdict.sealed_at == round.sealed_at and verdict.completed_at == round.completed_at
     assert verdict.voided_at is None
     assert [(s.name, s.organisation, s.method) for s in verdict.signatures] == [
@@ -193,7 +201,7 @@ def test_a_genuine_sealed_agreement_is_recognised_with_partnership_version_and_s
     page = text(response)
     for value in ("Regio Twente Techniek", "Ondertekenaar 1", "Ondertekenaar 2", "Partner 2 B.V."):
         assert value in page
-    assert f'<dd class="col-sm-8">{round.version.number}</dd>' in page
+    assert f'<dd class="col-sm-8 text-break">{version_of(round).number}</dd>' in page
     assert hashlib.sha256(sealed).hexdigest() in page
     assert 'class="alert alert-success"' in page
 
@@ -233,7 +241,7 @@ def test_a_voided_round_is_void_with_its_date_but_not_its_reason(client, round, 
     verdict = response.context["verdict"]
     assert kind_of(response) == "void"
     assert verdict.voided_at == round.voided_at
-    assert verdict.partnership_name == "Regio Twente Techniek"
+    assert verdict.title.startswith("Samenwerkingsovereenkomst Regio Twente Techniek")
     page = text(response)
     assert "artikel 3" not in page and "Piet" not in page
     assert "Ondertekenaar 1" in page
@@ -301,7 +309,7 @@ def test_a_sterk_seal_this_installation_has_no_record_of_is_sealed_unknown(clien
     other = seal_pdf(version_bytes(round))  # our certificate, but no round has this file
     response = upload(client, other)
     assert kind_of(response) == "sealed_unknown"
-    assert response.context["verdict"].partnership_name == ""
+    assert response.context["verdict"].title == ""
     assert "Regio Twente Techniek" not in text(response)
 
 
@@ -359,7 +367,7 @@ def test_a_file_over_20_mb_is_refused_without_being_read(client, db, monkeypatch
     def never(data):
         raise AssertionError("a file over the limit must not be checked")
 
-    monkeypatch.setattr("agreements.views.verify.verify_upload", never)
+    monkeypatch.setattr("signing.views.verify.verify_upload", never)
     data = b"%PDF-" + bytes(21 * 1024 * 1024)
     response = upload(client, data)
     assert response.status_code == 400
@@ -396,16 +404,16 @@ def test_the_size_check_uses_the_size_and_never_the_content():
 
 def test_the_limit_is_exact(client, db, monkeypatch):
     """At the limit a file is checked; one byte over, it is refused (small limit here)."""
-    monkeypatch.setattr("agreements.views.verify.MAX_UPLOAD_BYTES", 1000)
-    monkeypatch.setattr("agreements.verify_forms.MAX_UPLOAD_BYTES", 1000)
+    monkeypatch.setattr("signing.views.verify.MAX_UPLOAD_BYTES", 1000)
+    monkeypatch.setattr("signing.verify_forms.MAX_UPLOAD_BYTES", 1000)
     assert kind_of(upload(client, b"x" * 1000)) == "unreadable"
     response = upload(client, b"x" * 1001)
     assert response.status_code == 400 and error_codes(response) == ["too_large"]
 
 
 def test_the_limit_counts_every_file_of_the_request(client, db, monkeypatch):
-    monkeypatch.setattr("agreements.views.verify.MAX_UPLOAD_BYTES", 1000)
-    monkeypatch.setattr("agreements.verify_forms.MAX_UPLOAD_BYTES", 1000)
+    monkeypatch.setattr("signing.views.verify.MAX_UPLOAD_BYTES", 1000)
+    monkeypatch.setattr("signing.verify_forms.MAX_UPLOAD_BYTES", 1000)
     response = client.post(
         URL,
         {
@@ -447,7 +455,7 @@ def test_a_forged_post_without_the_csrf_token_is_refused(db, monkeypatch):
     def never(data):
         raise AssertionError("a forged post must not be checked")
 
-    monkeypatch.setattr("agreements.views.verify.verify_upload", never)
+    monkeypatch.setattr("signing.views.verify.verify_upload", never)
     browser = BrowserClient(enforce_csrf_checks=True)
     response = upload(browser, tiny_real_pdf())
     assert response.status_code == 403
@@ -494,10 +502,12 @@ def test_another_partnerships_round_is_never_named_for_an_unrelated_file(client,
         zeeland_leader = UserFactory(email="leider@zeeland.nl")
     zeeland = sealed_round(other, zeeland_leader, act)
     response = upload(client, final_bytes(round))
-    assert response.context["verdict"].partnership_name == "Regio Twente Techniek"
+    assert response.context["verdict"].title.startswith(
+        "Samenwerkingsovereenkomst Regio Twente Techniek"
+    )
     assert "Zeeland" not in text(response)
     response = upload(client, final_bytes(zeeland))
-    assert response.context["verdict"].partnership_name == "Regio Zeeland"
+    assert response.context["verdict"].title.startswith("Samenwerkingsovereenkomst Regio Zeeland")
     assert "Twente Techniek" not in text(response)
 
 
@@ -526,7 +536,7 @@ def test_the_certificate_names_whom_each_event_concerns_in_a_fixed_number_of_que
     for parties in (2, 6):
         sealed = sealed_round(partnership, leader, act, parties=parties)
         with scopes_disabled():
-            round = SigningRound.objects.select_related("version").get(pk=sealed.pk)
+            round = SigningRound.objects.select_related("document").get(pk=sealed.pk)
             with CaptureQueriesContext(connection) as queries:
                 certificate = certificate_for(round)
         counts.append(len(queries))

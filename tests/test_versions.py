@@ -10,7 +10,6 @@ from django.urls import reverse
 from django_scopes import scopes_disabled
 
 from agreements import demo
-from agreements.canonical import bytes_hash, snapshot_hash
 from agreements.changes import AMOUNTS, PARTIES, SIGNATORIES, TEXTS, changes_since
 from agreements.models import AgreementVersion
 from agreements.readiness import Readiness
@@ -19,6 +18,7 @@ from agreements.snapshot import build_snapshot
 from agreements.tasks import render_version
 from cofinancing.models import Contribution
 from partners.models import Signatory
+from sterk.canonical import bytes_hash, snapshot_hash
 from tests.factories import UserFactory, VersionFactory
 from tests.test_snapshot import ready_partnership
 

@@ -6,16 +6,20 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from agreements import changes, readiness, services, snapshot
-from agreements.canonical import snapshot_hash
+from agreements import changes, readiness, selectors, services, snapshot
+from agreements import signing as agreement_signing
 from agreements.forms import AgreementSettingsForm
-from agreements.models import Agreement, AgreementVersion, RoundStatus
-from agreements.panels import completed_rounds, current_round, round_status
+from agreements.models import AgreementVersion
 from partners.tenancy import partnership_view
+from signing.models import RoundStatus
+from signing.selectors import round_status
+from signing.views.rounds import send_page
+from sterk.canonical import snapshot_hash
 from sterk.lists import paginate
 
 AREAS = ("parties", "amounts", "signatories", "texts")
@@ -42,10 +46,6 @@ def version_status(version, latest, signed_ids=frozenset()) -> str:
     return "rendering"
 
 
-def _versions(partnership):
-    return AgreementVersion.objects.filter(partnership=partnership).select_related("created_by")
-
-
 def _out_of_date(partnership, latest):
     """None when the latest version still matches the data; else the changes grouped by area."""
     if latest is None:
@@ -67,18 +67,16 @@ def _out_of_date(partnership, latest):
 @require_GET
 def agreement_list(request, tenant):
     partnership = tenant.partnership
-    agreement = (
-        Agreement.objects.filter(partnership=partnership).select_related("penvoerder").first()
-    )
-    versions = _versions(partnership)
+    agreement = selectors.agreement_of(partnership)
+    versions = selectors.versions_of(partnership)
     latest = versions.first()
     page, query = paginate(request, versions)
-    # Signing (issue 7), three queries: the completed rounds (the first is the agreement in
-    # force), and the current round with its requests.
-    completed = completed_rounds(partnership)
-    signed_ids = frozenset(signing_round.version_id for signing_round in completed)
+    # Signing, three queries: the completed rounds (the first is the agreement in force),
+    # and the current round with its requests.
+    completed = selectors.completed_rounds(partnership)
+    signed_ids = selectors.signed_version_ids(completed)
     rows = [(version, version_status(version, latest, signed_ids)) for version in page]
-    signing_round = current_round(partnership)
+    signing_round = selectors.current_round(partnership)
     return render(
         request,
         "agreements/agreement_list.html",
@@ -128,15 +126,15 @@ def version_create(request, tenant):
 @partnership_view()
 @require_GET
 def version_detail(request, tenant, code):
-    versions = _versions(tenant.partnership)
+    versions = selectors.versions_of(tenant.partnership)
     version = get_object_or_404(versions, code=code)
     context = {"tenant": tenant, "version": version}
     if request.htmx:
         context["status"] = version_status(version, versions.first())
         return render(request, "agreements/partials/version_progress.html", context)
-    # Signing (issue 7): the rounds of this version, one query. A version has at most one
-    # completed round (it cannot be sent again once signed) and at most one open one.
-    rounds = list(version.rounds.select_related("sent_by").order_by("-sent_at", "-pk"))
+    # Signing: the rounds of this version, one query. A version has at most one completed
+    # round (it cannot be sent again once signed) and at most one open one.
+    rounds = selectors.rounds_of_version(version)
     completed = next((r for r in rounds if r.status == RoundStatus.COMPLETED), None)
     signed_ids = frozenset([version.pk]) if completed else frozenset()
     context.update(
@@ -185,3 +183,37 @@ def warning_acknowledge(request, tenant, key):
     else:
         messages.success(request, _("The warning is acknowledged; it no longer blocks a version."))
     return redirect("agreements:agreement-list", slug=tenant.partnership.slug)
+
+
+@partnership_view(need="lead")
+@require_http_methods(["GET", "POST"])
+def version_send(request, tenant, code):
+    """Send a version for signing: the signing service's send page, for this version."""
+    version = get_object_or_404(
+        AgreementVersion.objects.select_related("agreement"),
+        partnership=tenant.partnership,
+        code=code,
+    )
+    latest = agreement_signing.latest_version(version.agreement_id)
+    document = agreement_signing.document_for(version) if version.pdf_sha256 else None
+    context = {
+        "version": version,
+        "document": document,
+        "is_latest": latest is not None and latest.pk == version.pk,
+        "open_round": selectors.open_round_of(tenant.partnership),
+        "cancel_url": reverse(
+            "agreements:version-detail", kwargs={"slug": tenant.partnership.slug, "code": code}
+        ),
+    }
+
+    def send(**arguments):
+        return agreement_signing.version_send(version=version, **arguments)
+
+    return send_page(
+        request,
+        tenant,
+        document=document,
+        template="agreements/version_send.html",
+        template_context=context,
+        send=send,
+    )

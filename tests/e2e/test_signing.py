@@ -9,8 +9,8 @@ from django.core import mail
 from django_scopes import scopes_disabled
 from playwright.sync_api import expect
 
-from agreements.models import RoundStatus, SigningRound
 from partners.models import Role
+from signing.models import RoundStatus, SigningRound
 from tests.factories import (
     PASSWORD,
     MembershipFactory,
@@ -73,7 +73,7 @@ def _sign_from_email(browser, live_server, a11y_for, address, name):
     check()
     # The page opens in Dutch, the default; switch before the PDF viewer loads below.
     expect(page.get_by_role("heading", level=1)).to_have_text(
-        "Onderteken de samenwerkingsovereenkomst"
+        re.compile(r"^Ondertekenen: Samenwerkingsovereenkomst Regio Twente")
     )
     _english(page)
     check()

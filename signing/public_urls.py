@@ -1,0 +1,15 @@
+"""Pages without an account: a signatory's link and the public verify page (issue 7)."""
+
+from django.urls import path
+
+from signing.views import sign, verify
+
+sign_patterns = (
+    [
+        path("<str:token>/", sign.sign_page, name="page"),
+        path("<str:token>/document/", sign.sign_document, name="document"),
+    ],
+    "sign",
+)
+
+verify_patterns = ([path("", verify.verify_page, name="page")], "verify")
