@@ -56,6 +56,12 @@ def _euro(text) -> str:
     return format_euro(Decimal(text)) if text not in (None, "") else "-"
 
 
+def _terms(contributions) -> list:
+    """What the document says of contributions: everything but their status, which moves on
+    (pledged, realised, certified) without changing what was agreed."""
+    return [{k: v for k, v in row.items() if k != "status"} for row in contributions or []]
+
+
 def _by_key(rows) -> dict:
     return {row.get("key"): row for row in rows or []}
 
@@ -125,7 +131,7 @@ def _amount_changes(old, new, old_parties, new_parties) -> list[Change]:
                     },
                 )
             )
-        elif before.get("contributions") != party.get("contributions"):
+        elif _terms(before.get("contributions")) != _terms(party.get("contributions")):
             changes.append(
                 Change(
                     AMOUNTS,

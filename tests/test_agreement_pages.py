@@ -187,6 +187,33 @@ def test_out_of_date_notice_appears_after_a_real_change(leader_client, partnersh
     assert sum(len(g.changes) for g in response.context["changes"]) >= 1
 
 
+def test_signing_and_later_work_do_not_make_the_version_out_of_date(leader_client, partnership):
+    """Signing moves parties to "signed"; later a contribution is realised. Neither changes
+    what the agreement says, so the version in force is not "out of date"."""
+    from agreements.snapshot import build_snapshot
+    from partners.models import Stage
+
+    with scopes_disabled():
+        organisation = OrganisationFactory(
+            partnership=partnership, name="Smederij Oost", stage=Stage.COMMITTED
+        )
+        ParticipantFactory(
+            activity=ActivityFactory(partnership=partnership), organisation=organisation
+        )
+        contribution = ContributionFactory(organisation=organisation, status="pledged")
+        current = build_snapshot(partnership=partnership)
+        _version(partnership, number=1, snapshot=current, snapshot_sha256=snapshot_hash(current))
+        type(organisation).objects.filter(pk=organisation.pk).update(stage=Stage.SIGNED)
+        type(contribution).objects.filter(pk=contribution.pk).update(status="realised")
+        assert snapshot_hash(build_snapshot(partnership=partnership)) != snapshot_hash(current)
+    response = leader_client.get(_url("agreement-list", partnership))
+    assert response.context["changes"] is None
+    with scopes_disabled():
+        type(contribution).objects.filter(pk=contribution.pk).update(value="750.00")
+    response = leader_client.get(_url("agreement-list", partnership))
+    assert response.context["changes"] is not None
+
+
 def test_hostile_texts_on_the_agreement_page_are_escaped(leader_client, partnership, monkeypatch):
     monkeypatch.setattr(
         "agreements.readiness.check_readiness",

@@ -47,7 +47,10 @@ def version_status(version, latest, signed_ids=frozenset()) -> str:
 
 
 def _out_of_date(partnership, latest):
-    """None when the latest version still matches the data; else the changes grouped by area."""
+    """None when the latest version still says what the data says; else the changes grouped
+    by area. Only what the document says counts (changes.changes_since): state that later
+    work changes, such as a party's pipeline stage after signing or a contribution being
+    realised, never makes a version out of date."""
     if latest is None:
         return None
     current = snapshot.build_snapshot(partnership=partnership)
@@ -56,6 +59,8 @@ def _out_of_date(partnership, latest):
     by_area: dict[str, list] = {}
     for change in changes.changes_since(latest.snapshot, current):
         by_area.setdefault(change.area, []).append(change)
+    if not by_area:
+        return None
     order = {area: index for index, area in enumerate(AREAS)}
     return [
         ChangeGroup(area, items)
