@@ -24,12 +24,16 @@ def agreement_for(partnership: Partnership) -> Agreement:
     return agreement
 
 
-def version_create(*, partnership: Partnership, user) -> AgreementVersion:
+def version_create(*, partnership: Partnership, user, after: int | None = None) -> AgreementVersion:
     """Freeze the current snapshot as the next version and enqueue its rendering.
 
     Refuses (ValidationError on "readiness", one message per blocking item) when the
     readiness check has blocking items. Numbers count up from 1 per agreement; the agreement
     row is locked while numbering so two leaders clicking at once get 1 and 2, not an error.
+
+    `after` is the number of the newest version the leader saw (0 for none): when a newer one
+    exists by now (the same form sent twice, or another leader was quicker), nothing is made
+    and the ValidationError has code "made_meanwhile".
     """
     from agreements.snapshot import build_snapshot
     from agreements.tasks import render_version
@@ -37,6 +41,15 @@ def version_create(*, partnership: Partnership, user) -> AgreementVersion:
     with transaction.atomic():
         agreement = agreement_for(partnership)
         Agreement.objects.select_for_update().filter(pk=agreement.pk).first()
+        last = AgreementVersion.objects.filter(
+            partnership=partnership, agreement=agreement
+        ).aggregate(last=Max("number"))["last"]
+        if after is not None and (last or 0) > after:
+            raise ValidationError(
+                _("Version %(number)s was made meanwhile; no other version was made.")
+                % {"number": last},
+                code="made_meanwhile",
+            )
         snapshot = build_snapshot(partnership=partnership)
         readiness = snapshot["readiness"]
         if not readiness["ready"]:
@@ -44,9 +57,6 @@ def version_create(*, partnership: Partnership, user) -> AgreementVersion:
             raise ValidationError(
                 {"readiness": blocking or [_("The agreement is not ready for a version.")]}
             )
-        last = AgreementVersion.objects.filter(
-            partnership=partnership, agreement=agreement
-        ).aggregate(last=Max("number"))["last"]
         version = AgreementVersion.objects.create(
             partnership=partnership,
             agreement=agreement,

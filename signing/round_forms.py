@@ -6,6 +6,7 @@ form. Dates are typed as days and turned into moments in Europe/Amsterdam, where
 partnerships are.
 """
 
+from contextlib import suppress
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -133,6 +134,18 @@ class SendForm(forms.Form):
                 self.errors.pop(name, None)
                 cleaned.pop(name, None)
         return cleaned
+
+    def preview_values(self) -> tuple[datetime, str]:
+        """The deadline and message of the e-mail preview: what was typed, where it can be
+        read (a deadline in the past is shown as typed; the form says what is wrong with it),
+        else the defaults."""
+        day = self.fields["deadline"].initial
+        message = ""
+        if self.is_bound:
+            with suppress(forms.ValidationError):
+                day = self.fields["deadline"].clean(self["deadline"].value())
+            message = (self["message"].value() or "").strip()[:MAX_REASON]
+        return end_of_day(day), message
 
     def send_arguments(self) -> dict:
         """The keyword arguments of signing.round_send, from the cleaned data."""

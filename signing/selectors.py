@@ -26,11 +26,14 @@ def completed_rounds(*, chain: str) -> list[SigningRound]:
 
 
 def round_status(signing_round: SigningRound) -> dict:
-    """Context of templates/signing/round_status.html: one query."""
+    """Context of templates/signing/round_status.html: one query. `attention` holds the
+    requests of an open round that were declined or sent elsewhere ("not the right person");
+    each request brings its signatory's organisation in partners, if it still exists, so the
+    page can link where the data is corrected."""
     requests = list(
-        SignatureRequest.objects.filter(round=signing_round).order_by(
-            "step", "organisation_name", "name", "pk"
-        )
+        SignatureRequest.objects.filter(round=signing_round)
+        .select_related("signatory__contact__organisation")
+        .order_by("step", "organisation_name", "name", "pk")
     )
     signed = [item for item in requests if item.status == RequestStatus.SIGNED]
     attention = [

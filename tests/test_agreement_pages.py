@@ -321,7 +321,7 @@ def test_settings_offer_only_the_partnerships_organisations(
 def test_version_create_refused_redirects_back_and_makes_nothing(
     leader_client, partnership, monkeypatch
 ):
-    def refuse(*, partnership, user):
+    def refuse(*, partnership, user, after=None):
         raise ValidationError({"readiness": "Niet klaar"})
 
     monkeypatch.setattr("agreements.services.version_create", refuse)
@@ -337,7 +337,7 @@ def test_version_create_redirects_to_the_new_version(
 ):
     made = {}
 
-    def create(*, partnership, user):
+    def create(*, partnership, user, after=None):
         made["user"] = user
         with scopes_disabled():
             return VersionFactory(partnership=partnership, number=7)

@@ -271,7 +271,14 @@ MATRIX = [
     # Agreements
     Case("agreements:agreement-list", READ, kwargs=("slug",)),
     Case("agreements:agreement-settings", LEAD, kwargs=("slug",)),
-    Case("agreements:version-create", LEAD_POST, method="post", kwargs=("slug",)),
+    # Confirmed: the context's round is open, and without `confirm` the leader is asked first.
+    Case(
+        "agreements:version-create",
+        LEAD_POST,
+        method="post",
+        kwargs=("slug",),
+        data={"confirm": "1"},
+    ),
     Case(
         "agreements:warning-acknowledge",
         LEAD_POST,

@@ -114,18 +114,62 @@ def agreement_settings(request, tenant):
     return render(request, "agreements/agreement_settings.html", {"tenant": tenant, "form": form})
 
 
+def _posted_number(request, name: str) -> int | None:
+    """A version number posted by a form; None when missing or not a number of one."""
+    try:
+        number = int(request.POST[name])
+    except (KeyError, ValueError):
+        return None
+    return number if number >= 0 else None
+
+
 @partnership_view(need="lead")
 @require_POST
 def version_create(request, tenant):
+    """Make a version. While a signing round is open, a POST without `confirm` makes nothing
+    and asks first, saying what a new version does to that round. The forms post `latest`,
+    the newest version they were shown with, so the same form sent twice makes one version."""
+    partnership = tenant.partnership
+    open_round = selectors.open_round_of(partnership)
+    if open_round is not None and not request.POST.get("confirm"):
+        return _confirm_version(request, tenant, open_round)
     try:
-        version = services.version_create(partnership=tenant.partnership, user=request.user)
+        version = services.version_create(
+            partnership=partnership, user=request.user, after=_posted_number(request, "latest")
+        )
     except ValidationError as error:
+        latest = selectors.versions_of(partnership).first()
+        if getattr(error, "code", None) == "made_meanwhile" and latest is not None:
+            messages.info(request, " ".join(error.messages))
+            return redirect("agreements:version-detail", slug=partnership.slug, code=latest.code)
         messages.error(request, " ".join(error.messages))
-        return redirect("agreements:agreement-list", slug=tenant.partnership.slug)
+        return redirect("agreements:agreement-list", slug=partnership.slug)
     messages.success(
         request, _("Version %(number)s of the agreement was made.") % {"number": version.number}
     )
     return redirect("agreements:version-detail", slug=tenant.partnership.slug, code=version.code)
+
+
+def _confirm_version(request, tenant, open_round):
+    """The question before a version is made while `open_round` collects signatures."""
+    latest = selectors.versions_of(tenant.partnership).first()
+    status = round_status(open_round)
+    round_number = int(open_round.document.details.get("version") or 0)
+    return render(
+        request,
+        "agreements/version_confirm.html",
+        {
+            "tenant": tenant,
+            "open_round": open_round,
+            "round_number": round_number,
+            "signed_count": status["signed_count"],
+            "required_count": status["required_count"],
+            "latest": latest,
+            # A newer version than the round's made its links refuse already.
+            "superseded": latest is not None and latest.number > round_number,
+            "next_number": (latest.number if latest else 0) + 1,
+        },
+    )
 
 
 @partnership_view()

@@ -21,6 +21,7 @@ from signing import services as signing
 from signing.kinds import document_filename, find_kind
 from signing.mail import final_filename
 from signing.models import AuditEvent, SignatureRequest, SigningRound
+from signing.notify import invitation_preview
 from signing.round_forms import (
     ExtendForm,
     PaperForm,
@@ -75,9 +76,15 @@ def _form_page(request, tenant, template: str, form, **context):
 def send_page(request, tenant, *, document, template: str, template_context: dict, send):
     """The send form of a document: deadline, order, a personal message. `send(**arguments)`
     is the kind's sending service (it may refuse more than signing does); on success the
-    leader lands on the new round."""
-    form = SendForm(_posted(request), signers=signing.signers_of(document) if document else [])
-    if request.method == "POST" and form.is_valid():
+    leader lands on the new round.
+
+    The page previews the invitation (templates/signing/rounds/_email_preview.html, which the
+    kind's template includes). Its "update" button posts the form with `preview`: nothing is
+    sent, the page comes back with what was typed, and to htmx only the preview."""
+    signers = signing.signers_of(document) if document else []
+    form = SendForm(_posted(request), signers=signers)
+    previewing = request.method == "POST" and "preview" in request.POST
+    if request.method == "POST" and not previewing and form.is_valid():
         try:
             signing_round = send(user=request.user, **form.send_arguments())
         except ValidationError as error:
@@ -88,7 +95,32 @@ def send_page(request, tenant, *, document, template: str, template_context: dic
                 _("%(title)s was sent for signing.") % {"title": signing_round.document.title},
             )
             return _to_round(tenant, signing_round)
-    return render(request, template, {"tenant": tenant, "form": form, **template_context})
+    context = {
+        "tenant": tenant,
+        "form": form,
+        "preview": _preview(request, document, form, signers),
+        "preview_open": previewing,
+        **template_context,
+    }
+    if previewing and request.htmx:
+        return render(request, "signing/rounds/_email_preview.html", context)
+    return render(request, template, context)
+
+
+def _preview(request, document, form: SendForm, signers) -> dict | None:
+    """The invitation as the first signer would receive it, with the deadline and message
+    typed (or the defaults); None while there is no document to send."""
+    if document is None or not signers:
+        return None
+    deadline, message = form.preview_values()
+    subject, body = invitation_preview(
+        document=document,
+        signer=signers[0],
+        deadline=deadline,
+        message=message,
+        sender=request.user,
+    )
+    return {"signer": signers[0], "subject": subject, "body": body}
 
 
 # --- Following a round --------------------------------------------------------------------
@@ -99,8 +131,12 @@ def send_page(request, tenant, *, document, template: str, template_context: dic
 def round_detail(request, tenant, code):
     signing_round = _round(tenant, code)
     context = {"tenant": tenant, **round_status(signing_round)}
+    kind = find_kind(signing_round.document)
     if request.htmx:
         context["compact"] = bool(request.GET.get("compact"))
+        if context["attention"] and not context["compact"] and kind:
+            # The news of a decline links the document's page (one query, only then).
+            context["subject_url"] = kind.subject_url(signing_round.document)
         return render(request, "signing/round_status.html", context)
     events = (
         AuditEvent.objects.filter(partnership=tenant.partnership, round=signing_round)
@@ -108,7 +144,6 @@ def round_detail(request, tenant, code):
         .order_by("-seq")
     )
     page, query = paginate(request, events, EVENTS_PER_PAGE)
-    kind = find_kind(signing_round.document)
     context.update(
         page=page,
         query=query,
