@@ -1,4 +1,4 @@
-"""The agreement as a kind of document for the signing service (docs/rules.md §8).
+"""The agreement as a kind of document for the signing service (docs/rules.md §13).
 
 A version's document is made when the version is first sent: its PDF is the version's PDF
 (the same file, the same SHA-256), its signers every signatory the snapshot names, and its
@@ -8,6 +8,7 @@ with a completed round.
 """
 
 from datetime import datetime
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
@@ -22,6 +23,7 @@ from partners.services.organisations import organisation_move
 from signing import services as signing
 from signing.kinds import DocumentKind, register_kind
 from signing.models import Document, SigningRound
+from sterk.money import ZERO, format_euro
 
 KIND = "agreement"
 
@@ -83,6 +85,67 @@ def title_of(version: AgreementVersion) -> str:
     return f"Samenwerkingsovereenkomst {name}, versie {version.number}".replace("  ", " ")
 
 
+ARTICLE_KEYS = ("tasks", "contributions")
+
+
+def _headings(snapshot: dict) -> dict[str, str]:
+    """The headings of the articles a signer's overview links to, as the PDF prints them
+    (templates/pdf/agreement.html: "Artikel 5. Taken en verantwoordelijkheden")."""
+    return {
+        clause["key"]: f"Artikel {number}. {clause['title']}"
+        for number, clause in enumerate(snapshot.get("clauses") or [], start=1)
+        if clause.get("key") in ARTICLE_KEYS
+    }
+
+
+def _commitments(party: dict) -> list[dict]:
+    """What a party commits to, in the document's words: its tasks per activity and its
+    contributions per year with their values (docs/rules.md §5-§7)."""
+    tasks = [
+        {
+            "label": " ".join(
+                filter(None, (item.get("activity_code"), item.get("activity_title")))
+            ),
+            "text": item.get("tasks") or "",
+            "note": item.get("responsibilities") or "",
+        }
+        for item in party.get("tasks") or []
+    ]
+    years: dict[int, list] = {}
+    for item in party.get("contributions") or []:
+        if item.get("excluded_reason"):
+            continue  # financed otherwise: not part of the cofinancing (docs/rules.md §8)
+        years.setdefault(int(item["year"]), []).append(item)
+    contributions = [
+        {
+            "year": year,
+            "items": [
+                {
+                    "label": item.get("kind_label") or item.get("kind") or "",
+                    "text": item.get("description") or "",
+                    "amount": format_euro(Decimal(item.get("value") or "0")),
+                }
+                for item in items
+            ],
+            "total": format_euro(sum((Decimal(i.get("value") or "0") for i in items), ZERO)),
+        }
+        for year, items in sorted(years.items())
+    ]
+    sections = []
+    if tasks:
+        sections.append({"key": "tasks", "title": "Taken per activiteit", "items": tasks})
+    if contributions:
+        sections.append(
+            {
+                "key": "contributions",
+                "title": "Bijdragen per jaar",
+                "years": contributions,
+                "total": format_euro(Decimal(party.get("total") or "0")),
+            }
+        )
+    return sections
+
+
 def document_for(version: AgreementVersion) -> Document:
     """The version's document to sign, made on first use (needs the rendered PDF)."""
     partnership = version.snapshot.get("partnership") or {}
@@ -100,7 +163,11 @@ def document_for(version: AgreementVersion) -> Document:
             "version": version.number,
             "partnership": partnership.get("name") or "",
             "region": partnership.get("region") or "",
+            "commitments": {
+                party["key"]: _commitments(party) for party in version.snapshot.get("parties", [])
+            },
         },
+        headings=_headings(version.snapshot),
     )
 
 

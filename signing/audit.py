@@ -1,4 +1,4 @@
-"""The audit trail of signing (docs/rules.md §8): append-only events, hash-chained per chain.
+"""The audit trail of signing (docs/rules.md §14): append-only events, hash-chained per chain.
 
 A chain is a document subject's trail (for the agreement: every version's rounds in one
 chain). Each event's hash is the SHA-256 of its canonical content, which includes the

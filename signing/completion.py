@@ -1,5 +1,5 @@
 """The signature page and audit certificate appended to a signed document before sealing
-(docs/rules.md §8), printed in Dutch from the plain dict of signing.certificate.
+(docs/rules.md §15), printed in Dutch from the plain dict of signing.certificate.
 
 Pure functions on bytes and plain dicts; nothing here touches the database.
 """

@@ -1,4 +1,4 @@
-"""The leader's follow-up of a round (docs/rules.md §8): remind, extend, revoke, send a new
+"""The leader's follow-up of a round (docs/rules.md §13): remind, extend, revoke, send a new
 link, void, record a wet-ink signature.
 
 Every write locks the round first (signing.state.locked) and records an audit event in the

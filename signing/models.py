@@ -1,5 +1,5 @@
 """The signing service's records: a document to sign, its rounds and requests, and the audit
-trail (docs/rules.md §8).
+trail (docs/rules.md §13).
 
 A `Document` is whatever a registered kind (signing.kinds) hands over: a title, the exact
 PDF and its SHA-256, and the signers frozen as data. Signing knows nothing of what the
@@ -32,8 +32,11 @@ class Document(models.Model):
     pdf_sha256 = models.CharField(_("SHA-256 of the PDF"), max_length=64)
     # Every signer as the document names them (signing.sending.Signer as a dict).
     signers = models.JSONField(_("signers"), default=list)
-    # What the kind wants printed on the signature page and in e-mails (plain strings).
+    # What the kind hands over besides (plain data): what it prints, and per party what the
+    # signer commits to ("commitments", see signing.kinds).
     details = models.JSONField(_("details"), default=dict, blank=True)
+    # The PDF's page sizes and where the kind's headings start (signing.pages.layout).
+    pages = models.JSONField(_("pages"), default=dict, blank=True)
     created_at = models.DateTimeField(_("made"), auto_now_add=True)
 
     objects = ScopedManager(partnership="partnership")

@@ -8,6 +8,7 @@ sign_patterns = (
     [
         path("<str:token>/", sign.sign_page, name="page"),
         path("<str:token>/document/", sign.sign_document, name="document"),
+        path("<str:token>/pages/<int:number>/", sign.sign_page_image, name="page-image"),
     ],
     "sign",
 )

@@ -1,4 +1,4 @@
-"""Reminders and expiry, run by `manage.py send_signing_reminders` (docs/rules.md §8).
+"""Reminders and expiry, run by `manage.py send_signing_reminders` (docs/rules.md §13).
 
 Remind after FIRST_REMINDER, then every NEXT_REMINDER; warn DEADLINE_WARNING before the
 deadline; expire links after it and tell the leaders. Idempotent: what was done is stored on

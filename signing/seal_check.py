@@ -1,4 +1,4 @@
-"""Checking a PDF's seal (docs/rules.md §8): is it sealed by this platform and unchanged?
+"""Checking a PDF's seal (docs/rules.md §15): is it sealed by this platform and unchanged?
 
 Never raises for any input: whatever pyHanko makes of the bytes is mapped to a status, so the
 public verify page can hand it anything a visitor uploads.

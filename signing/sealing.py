@@ -1,4 +1,4 @@
-"""The platform's PAdES seal (docs/rules.md §8): the certificate it is made with, and sealing.
+"""The platform's PAdES seal (docs/rules.md §15): the certificate it is made with, and sealing.
 
 Pure functions on bytes; nothing here touches the database, so the sealing task, the verify
 page and tests all use the same code. The seal is a PAdES signature of the whole document by

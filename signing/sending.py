@@ -1,4 +1,4 @@
-"""Sending a document for signing (docs/rules.md §8): the document with its frozen signers,
+"""Sending a document for signing (docs/rules.md §13): the document with its frozen signers,
 a round with one request per signer, and the first turn's links e-mailed.
 """
 
@@ -6,11 +6,13 @@ from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from partners.models import Signatory
+from signing import pages
 from signing.followup import round_void
 from signing.kinds import UnknownKind, kind_of
 from signing.models import AuditChain, Document, RoundStatus, SignatureRequest, SigningRound
@@ -63,9 +65,18 @@ def document_create(
     pdf_sha256: str,
     signers: list[Signer],
     details: dict | None = None,
+    headings: dict[str, str] | None = None,
 ) -> Document:
     """The document of `subject` to sign, made once: a second call for the same kind and
-    subject returns the first (a document never changes; a changed one is a new subject)."""
+    subject returns the first (a document never changes; a changed one is a new subject).
+
+    `headings` are texts of the PDF (e.g. "Artikel 5. Taken") whose page the signer's
+    overview links to (signing.pages.layout)."""
+    existing = Document.objects.filter(kind=kind, subject=subject).first()
+    if existing is not None:
+        return existing
+    with default_storage.open(pdf_name, "rb") as handle:
+        layout = pages.layout(handle.read(), headings)
     with transaction.atomic():
         document, _created = Document.objects.get_or_create(
             kind=kind,
@@ -78,6 +89,7 @@ def document_create(
                 "pdf_sha256": pdf_sha256,
                 "signers": [asdict(signer) for signer in signers],
                 "details": details or {},
+                "pages": layout,
             },
         )
         AuditChain.objects.get_or_create(key=chain, defaults={"partnership": partnership})

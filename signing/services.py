@@ -32,6 +32,7 @@ from signing.signer_checks import (
     PNG_PREFIX,
     clean_signature_image,
     clean_typed_name,
+    co_signers,
     name_matches,
     statement_for,
 )
@@ -74,6 +75,7 @@ __all__ = [
     "code_hash",
     "code_send",
     "code_verify",
+    "co_signers",
     "document_create",
     "is_superseded",
     "name_matches",

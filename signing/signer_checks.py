@@ -1,4 +1,4 @@
-"""What a signer types, checked (docs/rules.md §8): the statement they confirm, their name
+"""What a signer types, checked (docs/rules.md §13): the statement they confirm, their name
 against the one the document names, and a drawn signature."""
 
 import base64
@@ -8,6 +8,7 @@ import unicodedata
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from signing.models import SignatureRequest
 
@@ -18,9 +19,22 @@ PNG_PREFIX = "data:image/png;base64,"
 CHECKED_SEPARATOR = "; "
 
 
+def co_signers(signature_request: SignatureRequest) -> list[str]:
+    """The others the document names to sign for the same organisation (joint authority,
+    or a director with a co-signatory), from the document's frozen signers: no query."""
+    signers = signature_request.round.document.signers or []
+    return [
+        signer["name"]
+        for signer in signers
+        if signer.get("party_key") == signature_request.party_key
+        and signer.get("signatory_key") != signature_request.signatory_key
+    ]
+
+
 def statement_for(signature_request: SignatureRequest) -> str:
     """The statement the signatory confirms: who they sign for, as what, on what authority
-    and where that shows (the evidence's document, not who checked it)."""
+    and where that shows (the evidence's document, not who checked it); with joint
+    authority, who signs with them."""
     label = signature_request.authority_label
     authority = label[:1].lower() + label[1:]
     values = {
@@ -30,20 +44,36 @@ def statement_for(signature_request: SignatureRequest) -> str:
         "evidence": signature_request.evidence.split(CHECKED_SEPARATOR, 1)[0],
     }
     if values["evidence"]:
-        return (
+        text = (
             _(
                 "I sign on behalf of %(organisation)s as %(job_title)s and am authorised to do "
                 "so as %(authority)s, as shown by: %(evidence)s."
             )
             % values
         )
-    return (
-        _(
-            "I sign on behalf of %(organisation)s as %(job_title)s and am authorised to do so "
-            "as %(authority)s."
+    else:
+        text = (
+            _(
+                "I sign on behalf of %(organisation)s as %(job_title)s and am authorised to do "
+                "so as %(authority)s."
+            )
+            % values
         )
-        % values
-    )
+    others = co_signers(signature_request)
+    if others:
+        text += " " + ngettext(
+            "%(names)s also signs on behalf of %(organisation)s; together we represent it.",
+            "%(names)s also sign on behalf of %(organisation)s; together we represent it.",
+            len(others),
+        ) % {"names": _join(others), "organisation": signature_request.organisation_name}
+    return text
+
+
+def _join(names: list[str]) -> str:
+    """ "A", "A and B", "A, B and C" in the current language."""
+    if len(names) < 2:
+        return "".join(names)
+    return _("%(first)s and %(last)s") % {"first": ", ".join(names[:-1]), "last": names[-1]}
 
 
 def _name_key(name: str) -> list[str]:

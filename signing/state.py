@@ -1,4 +1,4 @@
-"""What a signing link may do now, and the one order in which writers lock (docs/rules.md §8).
+"""What a signing link may do now, and the one order in which writers lock (docs/rules.md §13).
 
 Every state change of a request locks its round's row first, then the request's, so two
 steps on one round never interleave and completion happens exactly once.

@@ -1,4 +1,4 @@
-"""The signer's steps from their link (docs/rules.md §8): open, ask for a code, confirm it,
+"""The signer's steps from their link (docs/rules.md §13): open, ask for a code, confirm it,
 sign; or decline, or name the right person.
 
 Every step is a service that locks the round, then the request (signing.state.locked), and

@@ -1,4 +1,4 @@
-"""Finishing a completed round in the background (docs/rules.md §8): the kind's completion,
+"""Finishing a completed round in the background (docs/rules.md §13): the kind's completion,
 then the final PDF (document + signature page + audit certificate), sealed and sent to every
 party.
 

@@ -1,4 +1,4 @@
-"""Signing links and one-time codes (docs/rules.md §8).
+"""Signing links and one-time codes (docs/rules.md §13).
 
 Signatories have no account: a request's link carries a token derived with HMAC from the
 server's secret key and a random salt stored with the request; the database holds only the

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from signing.views import rounds, sign
+from signing.views import rounds, together
 
 app_name = "signing"
 
@@ -8,13 +8,18 @@ app_name = "signing"
 urlpatterns = [
     path("signing/rounds/<uuid:code>/", rounds.round_detail, name="round-detail"),
     path("signing/rounds/<uuid:code>/document/", rounds.round_document, name="round-document"),
+    path(
+        "signing/rounds/<uuid:code>/pages/<int:number>/",
+        rounds.round_page_image,
+        name="round-page-image",
+    ),
     path("signing/rounds/<uuid:code>/pdf/", rounds.round_pdf, name="round-pdf"),
     path("signing/rounds/<uuid:code>/extend/", rounds.round_extend, name="round-extend"),
     path("signing/rounds/<uuid:code>/void/", rounds.round_void, name="round-void"),
-    path("signing/rounds/<uuid:code>/together/", sign.together, name="round-together"),
+    path("signing/rounds/<uuid:code>/together/", together.together, name="round-together"),
     path(
         "signing/rounds/<uuid:code>/together/<uuid:request_code>/",
-        sign.together_sign,
+        together.together_sign,
         name="together-sign",
     ),
     path("signing/requests/<uuid:code>/remind/", rounds.request_remind, name="request-remind"),

@@ -1,4 +1,4 @@
-"""What the public verify page says about an uploaded PDF (docs/rules.md §8).
+"""What the public verify page says about an uploaded PDF (docs/rules.md §15).
 
 Two independent questions, answered together:
 

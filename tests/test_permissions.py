@@ -308,6 +308,7 @@ MATRIX = [
         kwargs=("slug", "code:round"),
     ),
     Case("signing:round-document", READ, kwargs=("slug", "code:round")),
+    Case("signing:round-page-image", READ, kwargs=("slug", "code:round", "number:page")),
     Case("signing:round-extend", LEAD, kwargs=("slug", "code:round")),
     Case("signing:round-void", LEAD, kwargs=("slug", "code:round")),
     Case("signing:round-together", LEAD, kwargs=("slug", "code:round")),
@@ -325,6 +326,7 @@ MATRIX = [
     # Public pages: reachable without an account.
     Case("sign:page", everyone(200), kwargs=("token:sign_token",)),
     Case("sign:document", everyone(200), kwargs=("token:sign_token",)),
+    Case("sign:page-image", everyone(200), kwargs=("token:sign_token", "number:page")),
     Case("verify:page", everyone(200)),
     Case("accounts:login", {**everyone(302), "anonymous": 200}),
     Case("accounts:logout", everyone(302), method="post"),
@@ -376,7 +378,7 @@ def context(partnership, leader, editor, viewer, outsider):
         cost_line = CostLineFactory(partnership=partnership)
         funding_line = FundingLineFactory(partnership=partnership)
         version = VersionFactory(partnership=partnership)
-        sendable = signing_version(partnership, parties=1)
+        sendable = signing_version(partnership, parties=1, real_pdf=True)
         round = send_round(sendable, leader)
         sig = round.requests.get()
     return {
@@ -384,6 +386,7 @@ def context(partnership, leader, editor, viewer, outsider):
         "round": round.code,
         "sig": sig.code,
         "sign_token": signing.token_for(sig),
+        "page": 1,
         "version": version.code,
         "clause": "purpose",
         "warning": "warning:0000000000000000",

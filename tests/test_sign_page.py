@@ -27,7 +27,8 @@ from signing.models import (
     SigningRound,
     SignMethod,
 )
-from signing.views.sign import PRIVATE_HEADERS, SESSION_KEY, _signable, mask_email
+from signing.views.sign import PRIVATE_HEADERS, SESSION_KEY, mask_email
+from signing.views.together import _signable
 from tests.factories import send_round, signing_version, version_of
 
 PNG_1PX = base64.b64decode(

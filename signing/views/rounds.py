@@ -31,6 +31,7 @@ from signing.round_forms import (
     VoidForm,
 )
 from signing.selectors import round_status
+from signing.views.sign import page_response
 from sterk.lists import paginate
 
 EVENTS_PER_PAGE = 25
@@ -192,6 +193,13 @@ def round_document(request, tenant, code):
         filename=document_filename(document),
         content_type="application/pdf",
     )
+
+
+@partnership_view()
+@require_GET
+def round_page_image(request, tenant, code, number):
+    """A page of the round's document as an image (signing together on the leader's device)."""
+    return page_response(_round(tenant, code).document, number, request.GET.get("w"))
 
 
 @partnership_view()

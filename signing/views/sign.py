@@ -1,5 +1,5 @@
 """The signatory's page (public, from the e-mailed link) and signing together on one device
-(the project leader's, in person) — one flow, two entrances (docs/rules.md §8).
+(the project leader's, in person) — one flow, two entrances (docs/rules.md §13).
 
 The flow (`_flow`) is the same for both: read the PDF, ask for a code by e-mail, enter it,
 confirm the statement, type the name, maybe draw, sign; or decline, or name the right person.
@@ -16,8 +16,9 @@ from functools import wraps
 
 from django.contrib import messages
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, ValidationError
-from django.http import FileResponse, HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, render
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,10 +26,10 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_http_methods
 from django_scopes import scope
 
-from partners.tenancy import partnership_view
 from signing import services as signing
 from signing.kinds import document_filename, find_kind
-from signing.models import RequestStatus, RoundStatus, SignatureRequest, SigningRound
+from signing.models import RequestStatus, RoundStatus, SignatureRequest
+from signing.pages import nearest_width, page_image, page_list
 from signing.sign_forms import CodeForm, DeclineForm, RedirectForm, SignForm
 
 PRIVATE_HEADERS = {
@@ -87,6 +88,7 @@ class Entrance:
     post_url: str
     document_url: str
     download_url: str
+    pages_url: str = ""
     in_person_with: str = ""
     back_url: str = ""
     done_url: str = ""
@@ -126,19 +128,38 @@ def _flow(http_request, sig: SignatureRequest, entrance: Entrance) -> HttpRespon
 
 
 def _refused(http_request, sig: SignatureRequest, reason: str, entrance: Entrance):
+    context = {
+        "sig": sig,
+        "reason": reason,
+        "message": signing.refusal_message(reason),
+        "entrance": entrance,
+        "partnership": sig.partnership,
+        "document": sig.round.document,
+        "co_signers": signing.co_signers(sig),
+    }
+    if reason == "signed" and context["co_signers"]:
+        # Joint authority said out loud: who of the same organisation still has to sign.
+        context["still_to_sign"] = list(
+            SignatureRequest.objects.filter(round_id=sig.round_id, party_key=sig.party_key)
+            .exclude(pk=sig.pk)
+            .exclude(status=RequestStatus.SIGNED)
+            .order_by("step", "name", "pk")
+        )
     return render(
         http_request,
         "signing/sign/refused.html",
-        {
-            "sig": sig,
-            "reason": reason,
-            "message": signing.refusal_message(reason),
-            "entrance": entrance,
-            "partnership": sig.partnership,
-            "document": sig.round.document,
-        },
+        context,
         status=410 if reason in GONE else 200,
     )
+
+
+def _commitments(sig: SignatureRequest) -> list[dict]:
+    """What the signer's organisation commits to, as the kind froze it with the document,
+    each part linked to the page where its article starts."""
+    document = sig.round.document
+    anchors = (document.pages or {}).get("anchors") or {}
+    sections = ((document.details or {}).get("commitments") or {}).get(sig.party_key) or []
+    return [{**section, "page": anchors.get(section.get("key"))} for section in sections]
 
 
 def _page(
@@ -171,6 +192,8 @@ def _page(
         "partnership": sig.partnership,
         "document": document,
         "entrance": entrance,
+        "pages": page_list(document),
+        "commitments": _commitments(sig),
         "statement": signing.statement_for(sig),
         "verified": verified,
         "code_pending": bool(sig.code_hash),
@@ -290,57 +313,66 @@ def _unverified(http_request, sig, entrance):
     )
 
 
-def _decline(http_request, sig, entrance):
+def _end_without_signing(http_request, sig, entrance, *, form, form_name, service, done):
+    """Decline or name the right person: the code first (from a link), then the form, then
+    the service; a refusal keeps what was typed, success tells the signer `done`."""
     if refused := _unverified(http_request, sig, entrance):
         return refused
-    form = DeclineForm(http_request.POST, kind_fields=_decline_fields(sig))
     if form.is_valid():
         try:
-            signing.request_decline(
-                sig,
-                reason=form.cleaned_data["reason"],
-                details=form.details(),
-                client=signing.Client.of(http_request),
-                in_person_with=entrance.in_person_with,
-            )
+            service(form, client=signing.Client.of(http_request))
         except ValidationError as error:
             refused = _refused_by_service(http_request, sig, error, entrance)
             if refused:
                 return refused
             form.add_service_error(error)
         else:
-            messages.success(
-                http_request, _("You declined to sign. The project leader has been told.")
-            )
+            messages.success(http_request, done)
             return _see_other(entrance.back_url or entrance.post_url)
-    return _page(http_request, sig, entrance, decline_form=form)
+    return _page(http_request, sig, entrance, **{form_name: form})
+
+
+def _decline(http_request, sig, entrance):
+    def decline(form, client):
+        signing.request_decline(
+            sig,
+            reason=form.cleaned_data["reason"],
+            details=form.details(),
+            client=client,
+            in_person_with=entrance.in_person_with,
+        )
+
+    return _end_without_signing(
+        http_request,
+        sig,
+        entrance,
+        form=DeclineForm(http_request.POST, kind_fields=_decline_fields(sig)),
+        form_name="decline_form",
+        service=decline,
+        done=_("You declined to sign. The project leader has been told."),
+    )
 
 
 def _redirect(http_request, sig, entrance):
-    if refused := _unverified(http_request, sig, entrance):
-        return refused
-    form = RedirectForm(http_request.POST)
-    if form.is_valid():
-        try:
-            signing.request_redirect(
-                sig,
-                name=form.cleaned_data["name"],
-                email=form.cleaned_data["email"],
-                note=form.cleaned_data["note"],
-                client=signing.Client.of(http_request),
-                in_person_with=entrance.in_person_with,
-            )
-        except ValidationError as error:
-            refused = _refused_by_service(http_request, sig, error, entrance)
-            if refused:
-                return refused
-            form.add_service_error(error)
-        else:
-            messages.success(
-                http_request, _("Thank you. The project leader has been told who can sign.")
-            )
-            return _see_other(entrance.back_url or entrance.post_url)
-    return _page(http_request, sig, entrance, redirect_form=form)
+    def redirect(form, client):
+        signing.request_redirect(
+            sig,
+            name=form.cleaned_data["name"],
+            email=form.cleaned_data["email"],
+            note=form.cleaned_data["note"],
+            client=client,
+            in_person_with=entrance.in_person_with,
+        )
+
+    return _end_without_signing(
+        http_request,
+        sig,
+        entrance,
+        form=RedirectForm(http_request.POST),
+        form_name="redirect_form",
+        service=redirect,
+        done=_("Thank you. The project leader has been told who can sign."),
+    )
 
 
 ACTIONS = {
@@ -366,6 +398,7 @@ def sign_page(request, token):
         post_url=reverse("sign:page", kwargs={"token": token}),
         document_url=document,
         download_url=f"{document}?download=1",
+        pages_url=reverse("sign:page", kwargs={"token": token}) + "pages/",
     )
     with scope(partnership=sig.partnership):
         return _flow(request, sig, entrance)
@@ -397,87 +430,28 @@ def sign_document(request, token):
     )
 
 
-# --- Signing together, on the project leader's device -----------------------------------
+def page_response(document, number: int, width_asked) -> HttpResponse:
+    """One page of the document as a PNG (signing.pages), or a 404 for a page it has not."""
+    name = page_image(document, number, nearest_width(width_asked))
+    if name is None:
+        raise Http404
+    response = FileResponse(default_storage.open(name, "rb"), content_type="image/png")
+    # The page never changes (its name holds the PDF's SHA-256): the browser may keep it.
+    response["Cache-Control"] = "private, max-age=86400, immutable"
+    response["Referrer-Policy"] = "same-origin"
+    response["X-Robots-Tag"] = "noindex"
+    return response
 
 
-def _open_round(tenant, code) -> SigningRound:
-    return get_object_or_404(
-        SigningRound.objects.select_related("document"),
-        partnership=tenant.partnership,
-        code=code,
-        status=RoundStatus.OPEN,
-    )
-
-
-def _signable(signing_round: SigningRound, requests: list[SignatureRequest]) -> set[int]:
-    """The requests `signing.refusal` would let sign now, for a whole round in one query
-    instead of two per request (tests check it agrees with `refusal`)."""
-    if signing_round.status != RoundStatus.OPEN or timezone.now() >= signing_round.deadline:
-        return set()
-    if signing.is_superseded(signing_round.document):
-        return set()
-    unsigned = [r.step for r in requests if r.status != RequestStatus.SIGNED]
-    turn = min(unsigned, default=0)
-    return {
-        r.pk
-        for r in requests
-        if r.status == RequestStatus.PENDING and (not signing_round.ordered or r.step <= turn)
-    }
-
-
-def _leader(user) -> str:
-    return user.get_full_name() or user.email
-
-
-@_private
-@partnership_view(need="lead")
 @require_GET
-def together(request, tenant, code):
-    signing_round = _open_round(tenant, code)
-    requests = list(SignatureRequest.objects.filter(round=signing_round).order_by("step", "pk"))
-    # Back at the list, nobody stays identified: the next person asks for their own code.
-    for sig in requests:
-        request.session.pop(SESSION_KEY.format(code=sig.code), None)
-    signable = _signable(signing_round, requests)
-    return render(
-        request,
-        "signing/sign/together.html",
-        {
-            "tenant": tenant,
-            "round": signing_round,
-            "document": signing_round.document,
-            "rows": [(sig, sig.pk in signable) for sig in requests],
-            "leader": _leader(request.user),
-        },
-    )
-
-
-@partnership_view(need="lead")
-@require_http_methods(["GET", "POST"])
-def _together_sign(http_request, tenant, code, request_code):
-    sig = get_object_or_404(
-        SignatureRequest.objects.select_related("round", "round__document", "partnership"),
-        partnership=tenant.partnership,
-        round__code=code,
-        code=request_code,
-    )
-    slug = tenant.partnership.slug
-    back = reverse("signing:round-together", kwargs={"slug": slug, "code": code})
-    preview = reverse("signing:round-document", kwargs={"slug": slug, "code": code})
-    entrance = Entrance(
-        post_url=reverse(
-            "signing:together-sign",
-            kwargs={"slug": slug, "code": code, "request_code": request_code},
-        ),
-        document_url=preview,
-        download_url=f"{preview}?download=1",
-        in_person_with=_leader(http_request.user),
-        back_url=back,
-        done_url=back,
-        # The together page is for open rounds; the round's own page shows the result.
-        complete_url=reverse("signing:round-detail", kwargs={"slug": slug, "code": code}),
-    )
-    return _flow(http_request, sig, entrance)
-
-
-together_sign = _private(_together_sign)
+def sign_page_image(request, token, number):
+    """A page of the document, for as long as the link could show the document."""
+    sig = signing.request_for_token(token)
+    if (
+        sig is None
+        or sig.round.status == RoundStatus.VOIDED
+        or sig.status == RequestStatus.REVOKED
+        or not sig.round.document.pdf
+    ):
+        raise Http404
+    return page_response(sig.round.document, number, request.GET.get("w"))

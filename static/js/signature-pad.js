@@ -1,11 +1,12 @@
 /*
- * An optional drawn signature on the signing page (issue 7). No library.
+ * An optional drawn signature on the signing page. No library.
  *
  * The page works without this script: the pad is `hidden` until the script shows it, and
  * the typed name is the signature. Drawing uses Pointer Events, so a mouse, a finger and a
  * pen all work. The canvas is not focusable, so keyboard users pass it by; the "clear"
  * button is an ordinary button. The drawing is written into the hidden `signature_image`
- * field as a PNG data: URL on submit, and only when something was drawn.
+ * field as a PNG data: URL after every stroke, so a form sent by htmx carries it too. The
+ * steps of the page are swapped in by htmx: a pad that arrives that way is set up then.
  */
 (function () {
   "use strict";
@@ -13,6 +14,10 @@
   var PNG_PREFIX = "data:image/png;base64,";
 
   function setup(pad) {
+    if (pad.getAttribute("data-ready")) {
+      return;
+    }
+    pad.setAttribute("data-ready", "1");
     var form = pad.closest("form");
     var canvas = pad.querySelector("canvas");
     var clear = pad.querySelector("[data-signature-clear]");
@@ -81,6 +86,9 @@
       if (pointer === event.pointerId) {
         pointer = null;
         last = null;
+        if (drawn) {
+          input.value = canvas.toDataURL("image/png");
+        }
       }
     }
     canvas.addEventListener("pointerup", stop);
@@ -114,16 +122,22 @@
     }
   }
 
-  function start() {
-    var pads = document.querySelectorAll("[data-signature-pad]");
+  function start(root) {
+    var pads = (root || document).querySelectorAll("[data-signature-pad]");
     for (var i = 0; i < pads.length; i += 1) {
       setup(pads[i]);
     }
   }
 
+  document.addEventListener("htmx:load", function (event) {
+    start(event.target);
+  });
+
   if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", start);
+    document.addEventListener("DOMContentLoaded", function () {
+      start(document);
+    });
   } else {
-    start();
+    start(document);
   }
 })();

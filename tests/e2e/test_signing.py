@@ -1,4 +1,4 @@
-"""Issue 7 in the browser: a leader sends a version, two signatories each open their link from
+"""Signing in the browser: a leader sends a version, two signatories each open their link from
 the e-mail, ask for a code, enter it and sign; the sealed PDF arrives by e-mail and the
 public verify page recognises it. In English (see test_activities.py); axe on every page."""
 
@@ -21,6 +21,7 @@ from tests.factories import (
 
 LINK = re.compile(r"https?://\S+/sign/[A-Za-z0-9_-]{43}/")
 CODE = re.compile(r"\b(\d{6})\b")
+SLOW_WORK_MS = 60_000  # sealing after the last signature: seconds on a busy machine
 
 
 @pytest.fixture
@@ -56,9 +57,8 @@ def _sign_in(page, live_server, a11y):
 
 
 def _press(button):
-    """Press a button with the keyboard. Headless Chromium's PDF viewer (the agreement shown
-    inline above the forms) swallows synthetic mouse clicks on the page once it has loaded;
-    keyboard activation is what a keyboard user does and reaches the form the same way."""
+    """Press a button with the keyboard, as a keyboard user does (the other signing test
+    uses the mouse and touch-sized screens)."""
     button.focus()
     button.page.keyboard.press("Enter")
 
@@ -71,13 +71,14 @@ def _sign_from_email(browser, live_server, a11y_for, address, name):
     invitation = next(m for m in mail.outbox if m.to == [address] and LINK.search(m.body))
     page.goto(LINK.search(invitation.body).group(0))
     check()
-    # The page opens in Dutch, the default; switch before the PDF viewer loads below.
+    # The page opens in Dutch, the default.
+    expect(page.get_by_text("Graag je handtekening", exact=True)).to_be_visible()
     expect(page.get_by_role("heading", level=1)).to_have_text(
-        re.compile(r"^Ondertekenen: Samenwerkingsovereenkomst Regio Twente")
+        re.compile(r"^Samenwerkingsovereenkomst Regio Twente Techniek, versie \d+$")
     )
     _english(page)
     check()
-    expect(page.locator("iframe")).to_be_visible()
+    expect(page.locator("#page-1 img")).to_be_visible()
     _press(page.get_by_role("button", name="Send me a code"))
     expect(page.get_by_label("Code from the e-mail")).to_be_visible()
     check()
@@ -99,7 +100,10 @@ def _sign_from_email(browser, live_server, a11y_for, address, name):
     page.mouse.move(box["x"] + 220, box["y"] + 30, steps=8)
     page.mouse.up()
     _press(page.get_by_role("button", name="Sign", exact=True))
-    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    # The last signature seals the document within the request: slow work.
+    expect(page.get_by_role("heading", name="Thank you for signing")).to_be_visible(
+        timeout=SLOW_WORK_MS
+    )
     check()
     context.close()
 
@@ -143,7 +147,7 @@ def test_send_sign_twice_receive_and_verify(region, live_server, page, browser, 
     with scopes_disabled():
         round.refresh_from_db()
         assert round.status == RoundStatus.COMPLETED
-        assert round.final_pdf_sha256
+        assert round.final_pdf_sha256, round.seal_error
         drawn = list(round.requests.values_list("signature_image", flat=True))
     # The drawing made with the mouse was kept as each signature's image.
     assert all(image.startswith("data:image/png;base64,") for image in drawn)

@@ -1,6 +1,6 @@
 """python manage.py retry_sealing
 
-Finishes every completed signing round that is not finished yet (docs/rules.md §8): the
+Finishes every completed signing round that is not finished yet (docs/rules.md §15): the
 document kind's completion and the seal run as a task after the last signature and record
 their failure instead of losing anything, so this command, run by cron or by hand after
 fixing the cause, tries again. Exits with status 1 if

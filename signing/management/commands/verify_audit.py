@@ -1,6 +1,6 @@
 """python manage.py verify_audit [--partnership SLUG]
 
-Recomputes every audit chain of signing (docs/rules.md §8): one chain per document subject
+Recomputes every audit chain of signing (docs/rules.md §14): one chain per document subject
 (for the agreement: all its versions' rounds). Prints one line per broken chain, naming the
 partnership, the chain and the first broken event, and exits with status 1 if any chain is
 broken; otherwise prints how many chains and events were checked. Meant for cron and for an
