@@ -12,8 +12,10 @@ def agreement_of(partnership) -> Agreement | None:
 
 
 def versions_of(partnership):
-    """The partnership's versions, newest first."""
-    return AgreementVersion.objects.filter(partnership=partnership).select_related("created_by")
+    """The partnership's versions, newest first (a view picks one by its code)."""
+    return AgreementVersion.objects.filter(partnership=partnership).select_related(
+        "created_by", "agreement"
+    )
 
 
 def current_round(partnership) -> SigningRound | None:

@@ -14,7 +14,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from agreements import changes, readiness, selectors, services, snapshot
 from agreements import signing as agreement_signing
 from agreements.forms import AgreementSettingsForm
-from agreements.models import AgreementVersion
 from partners.tenancy import partnership_view
 from signing.models import RoundStatus
 from signing.selectors import round_status
@@ -196,7 +195,7 @@ def version_detail(request, tenant, code):
 
 
 def _pdf_response(tenant, code, *, as_attachment):
-    version = get_object_or_404(AgreementVersion, partnership=tenant.partnership, code=code)
+    version = get_object_or_404(selectors.versions_of(tenant.partnership), code=code)
     if not version.pdf:
         raise Http404
     try:
@@ -238,11 +237,7 @@ def warning_acknowledge(request, tenant, key):
 @require_http_methods(["GET", "POST"])
 def version_send(request, tenant, code):
     """Send a version for signing: the signing service's send page, for this version."""
-    version = get_object_or_404(
-        AgreementVersion.objects.select_related("agreement"),
-        partnership=tenant.partnership,
-        code=code,
-    )
+    version = get_object_or_404(selectors.versions_of(tenant.partnership), code=code)
     latest = agreement_signing.latest_version(version.agreement_id)
     document = agreement_signing.document_for(version) if version.pdf_sha256 else None
     context = {
