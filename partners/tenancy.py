@@ -39,6 +39,10 @@ class Tenant:
     def is_leader(self) -> bool:
         return self.role == Role.LEADER
 
+    def may(self, need: Need) -> bool:
+        """Whether this member's role allows what `need` names ("read", "write", "lead")."""
+        return self.role in _ALLOWED.get(need, ())
+
 
 def resolve_tenant(request, slug: str, *, need: Need = "read") -> Tenant:
     if not request.user.is_authenticated:

@@ -56,8 +56,8 @@ def signed_filename(kind: "DocumentKind", document) -> str:
 class DocumentKind:
     """What signing needs to know of one kind of document.
 
-    - `send_need`: the role that may send it, void its rounds and follow up (a
-      `partners.tenancy` need: "lead" or "edit").
+    - `send_need`: who may send it (a `partners.tenancy` need: "lead" or "write"); the
+      send page refuses everyone else.
     - `is_superseded(document)`: a newer document replaces this one; its links stop working.
     - `on_complete(document, signing_round)`: run once after everyone signed, in its own
       transaction; if it raises, the round shows the error and `retry_sealing` runs it again.

@@ -244,3 +244,37 @@ def test_a_completion_that_raises_is_recorded_and_runs_once_when_retried(
     assert seal_round.call(signing_round.pk) == "sealed"
     assert seal_round.call(signing_round.pk) == "already sealed"
     assert [("note-1", signing_round.pk)] == COMPLETED
+
+
+@pytest.mark.parametrize(("send_need", "status"), [("lead", 403), ("write", 200)])
+def test_the_send_page_asks_the_role_the_kind_names(rf, note, leader, send_need, status):
+    from django.contrib.messages.storage.fallback import FallbackStorage
+    from django.core.exceptions import PermissionDenied
+
+    from partners.models import Role
+    from partners.tenancy import Tenant
+    from signing.views.rounds import send_page
+
+    register_kind(DocumentKind(**{**NOTE_KIND.__dict__, "send_need": send_need}))
+    request = rf.get("/")
+    request.user = leader  # a member with the editor's role, below
+    request.htmx = False
+    request.session = {}
+    request._messages = FallbackStorage(request)
+    editor = Tenant(partnership=note.partnership, role=Role.EDITOR)
+
+    def show():
+        return send_page(
+            request,
+            editor,
+            document=note,
+            template="signing/rounds/_email_preview.html",
+            template_context={},
+            send=lambda **arguments: None,
+        ).status_code
+
+    if status == 403:
+        with pytest.raises(PermissionDenied):
+            show()
+    else:
+        assert show() == 200

@@ -8,7 +8,7 @@ is shown on the form or as a message.
 """
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -82,6 +82,9 @@ def send_page(request, tenant, *, document, template: str, template_context: dic
     The page previews the invitation (templates/signing/rounds/_email_preview.html, which the
     kind's template includes). Its "update" button posts the form with `preview`: nothing is
     sent, the page comes back with what was typed, and to htmx only the preview."""
+    kind = find_kind(document) if document else None
+    if kind is not None and not tenant.may(kind.send_need):
+        raise PermissionDenied
     signers = signing.signers_of(document) if document else []
     form = SendForm(_posted(request), signers=signers)
     previewing = request.method == "POST" and "preview" in request.POST
