@@ -4,6 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
+# The suite runs in parallel (pytest-xdist): one worker per CPU core, at most 4; the browser
+# tests form one group that a single worker runs. PYTEST_ARGS="-n 0" runs it in one process.
+PYTEST_PARALLEL := -n auto --maxprocesses=4 --dist loadgroup
 
 .PHONY: run serve test test-postgres lint format migrate seed messages check clean
 
@@ -19,9 +22,9 @@ run: $(STAMP)
 	DEBUG=1 $(BIN)/python manage.py seed_demo
 	DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:8000
 
-## test: the whole suite (browser tests need /usr/bin/chromium; REQUIRE_BROWSER=1 makes that a must)
+## test: the whole suite, in parallel (browser tests need /usr/bin/chromium; REQUIRE_BROWSER=1 makes that a must)
 test: $(STAMP)
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest $(PYTEST_PARALLEL) $(PYTEST_ARGS)
 
 ## test-postgres: the suite on the local PostgreSQL
 test-postgres:

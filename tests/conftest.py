@@ -103,7 +103,7 @@ def leader_client(client, leader):
 
 
 def pytest_collection_modifyitems(items):
-    """Browser tests last. Playwright's sync API keeps an asyncio event loop running in the
-    main thread until the session ends; code that calls asyncio.run() itself (pyHanko's
-    synchronous API in the sealing tests) must not run after it in the same process."""
+    """Browser tests last in a run in one process (`-n 0`), so the quick tests report first.
+    Under pytest-xdist (`make test`) the browser tests are one group that one worker starts
+    with (tests/e2e/conftest.py); Playwright runs only while they do, so any test may follow."""
     items.sort(key=lambda item: "/e2e/" in str(item.fspath))

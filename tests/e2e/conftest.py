@@ -1,6 +1,8 @@
 """Browser tests: Debian's Chromium driven by Playwright, with axe-core on every page.
 
 They run when /usr/bin/chromium exists; with REQUIRE_BROWSER=1 a missing browser fails.
+Under pytest-xdist (`make test`) they all run in one worker, one after the other, while the
+other workers run the rest of the suite.
 """
 
 import os
@@ -8,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import expect
+from playwright.sync_api import expect, sync_playwright
 
 # Playwright's sync API runs an event loop in this thread; Django's ORM refuses to run in
 # one unless told. Tests only, never in settings.
@@ -17,14 +19,80 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 BLOCKING_IMPACTS = {"serious", "critical"}
 
+# Every wait has a timeout. Ordinary steps (a page, a click, a check) get DEFAULT_MS, set in
+# a11y(). Steps that wait for work known to take seconds on a quiet machine (rendering or
+# sealing a PDF, reading or writing a workbook) wait SLOW_WORK_MS, explicitly at the step:
+# on a busy machine that work can take several times as long. Import it in a test module
+# with `from tests.e2e.conftest import SLOW_WORK_MS`, or use click_slow() and download_slow().
+DEFAULT_MS = 10_000
+SLOW_WORK_MS = 60_000
 
+
+def click_slow(target):
+    """Click `target` (a button or link whose request does slow work) and wait for the page
+    it leads to. Playwright's click itself waits for the navigation it starts, with the
+    click's own timeout, so both the click and the navigation get SLOW_WORK_MS."""
+    with target.page.expect_navigation(timeout=SLOW_WORK_MS):
+        target.click(timeout=SLOW_WORK_MS)
+
+
+def download_slow(target):
+    """Click `target` (a link whose response is built slowly) and return the Download."""
+    with target.page.expect_download(timeout=SLOW_WORK_MS) as download:
+        target.click(timeout=SLOW_WORK_MS)
+    return download.value
+
+
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items):
+    # tryfirst: pytest-xdist reads the xdist_group mark in its own hook.
     for item in items:
         if "/e2e/" in str(item.fspath):
             item.add_marker(pytest.mark.browser)
+            # With --dist loadgroup all browser tests go to one worker: one Chromium and one
+            # live server at a time, next to the workers running the other tests.
+            item.add_marker(pytest.mark.xdist_group("browser"))
 
 
-@pytest.fixture(autouse=True)
+# Playwright's sync API runs an asyncio event loop in this thread from start to stop, and
+# code that calls asyncio.run() itself (pyHanko's synchronous API in the sealing tests)
+# fails while it runs. pytest-playwright starts Playwright once per session; these overrides
+# start it for the browser tests only (package scope: tests/e2e/) and stop it after the last
+# of them, so the xdist worker that ran them can go on with any other test.
+@pytest.fixture(scope="package")
+def playwright(_require_browser):
+    # _require_browser first: without Chromium the tests are skipped, not errors at launch.
+    with sync_playwright() as started:
+        yield started
+
+
+@pytest.fixture(scope="package")
+def browser_type(playwright, browser_name):
+    return getattr(playwright, browser_name)
+
+
+@pytest.fixture(scope="package")
+def launch_browser(browser_type_launch_args, browser_type):
+    def launch(**kwargs):
+        return browser_type.launch(**{**browser_type_launch_args, **kwargs})
+
+    return launch
+
+
+@pytest.fixture(scope="package")
+def browser(launch_browser):
+    browser = launch_browser()
+    yield browser
+    browser.close()
+
+
+@pytest.fixture(scope="package")
+def browser_context_args(base_url):
+    # pytest-playwright's own version asks for the session-wide Playwright (for --device).
+    return {"base_url": base_url} if base_url else {}
+
+
+@pytest.fixture(scope="package", autouse=True)
 def _require_browser():
     if not Path(CHROMIUM).exists():
         message = f"Chromium not found at {CHROMIUM} (apt-get install chromium)"
@@ -62,8 +130,8 @@ def a11y(page, _axe):
 
     Runs axe-core and fails on any serious or critical violation.
     """
-    page.set_default_timeout(10_000)
-    expect.set_options(timeout=10_000)
+    page.set_default_timeout(DEFAULT_MS)
+    expect.set_options(timeout=DEFAULT_MS)
     visited: list[str] = []
     checked: set[str] = set()
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
+from tests.e2e.conftest import click_slow, download_slow
 from tests.fixtures_xlsx import workbook
 
 HEADERS_OF_THE_IMPORT = ["Samenwerkingsverband", "Organisaties", "Activiteiten", "Bijdragen",
@@ -59,20 +60,20 @@ def test_live_value_import_with_preview_and_export(
     upload = tmp_path / "samenwerking.xlsx"
     upload.write_bytes(workbook(as_bytes=True))
     page.get_by_label(re.compile("workbook|Workbook|file|File")).set_input_files(str(upload))
-    page.get_by_role("button", name="Upload and show the preview").click()
+    # Reading the workbook and writing it in are slow work.
+    click_slow(page.get_by_role("button", name="Upload and show the preview"))
     expect(page.get_by_role("heading", level=1)).to_contain_text("Preview")
     a11y()
-    page.get_by_role("button", name="Confirm the import").click()
+    click_slow(page.get_by_role("button", name="Confirm the import"))
     expect(page.get_by_role("status").first).to_be_visible()
     a11y()
 
     # Download the export: the readable sheets and the six import sheets.
     page.get_by_role("link", name="Import and export", exact=True).click()
     a11y()
-    with page.expect_download() as download:
-        page.get_by_role("link", name="Download the export (.xlsx)").click()
-    assert download.value.suggested_filename.endswith(".xlsx")
-    book = load_workbook(io.BytesIO(Path(download.value.path()).read_bytes()))
+    download = download_slow(page.get_by_role("link", name="Download the export (.xlsx)"))
+    assert download.suggested_filename.endswith(".xlsx")
+    book = load_workbook(io.BytesIO(Path(download.path()).read_bytes()))
     assert set(HEADERS_OF_THE_IMPORT) <= set(book.sheetnames)
     descriptions = [row[4] for row in book["Bijdragen"].iter_rows(min_row=2, values_only=True)]
     assert "Gastlessen lassen, 30 lessen van 3 uur" in descriptions
