@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 
 from partners.models import Role
 from signing.models import RoundStatus, SigningRound
+from tests.e2e.conftest import SLOW_WORK_MS
 from tests.factories import (
     PASSWORD,
     MembershipFactory,
@@ -21,7 +22,6 @@ from tests.factories import (
 
 LINK = re.compile(r"https?://\S+/sign/[A-Za-z0-9_-]{43}/")
 CODE = re.compile(r"\b(\d{6})\b")
-SLOW_WORK_MS = 60_000  # sealing after the last signature: seconds on a busy machine
 
 
 @pytest.fixture
