@@ -124,6 +124,48 @@ def _axe():
     return Axe()
 
 
+def axe_violations(page, axe) -> str:
+    """The page's serious and critical axe-core violations, as text ("" for none)."""
+    results = axe.run(page)
+    blocking = [v for v in results.response["violations"] if v["impact"] in BLOCKING_IMPACTS]
+    return "\n".join(
+        f"{v['id']} ({v['impact']}): {v['help']} at "
+        + ", ".join(str(n["target"]) for n in v["nodes"][:3])
+        for v in blocking
+    )
+
+
+def axe_check(page, axe):
+    """A check() for a page of its own (another browser context, another viewport)."""
+
+    def check():
+        page.wait_for_load_state("load")
+        problems = axe_violations(page, axe)
+        assert not problems, f"{page.url}\n{problems}"
+
+    return check
+
+
+def twente_leader(settings, live_server):
+    """The partnership "twente" with its project leader, e-mail kept in memory and links
+    pointing at the live server: what every signing browser test starts from."""
+    from django_scopes import scopes_disabled
+
+    from partners.models import Role
+    from tests.factories import MembershipFactory, PartnershipFactory, UserFactory
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.SITE_URL = live_server.url
+    with scopes_disabled():
+        partnership = PartnershipFactory(name="Regio Twente Techniek", slug="twente")
+        leader = MembershipFactory(
+            partnership=partnership,
+            role=Role.LEADER,
+            user=UserFactory(email="leider@twente.nl", first_name="Lotte", last_name="Leider"),
+        ).user
+    return partnership, leader
+
+
 @pytest.fixture
 def a11y(page, _axe):
     """Call a11y() on every page the test reaches; teardown fails if one was skipped.
@@ -143,13 +185,8 @@ def a11y(page, _axe):
 
     def check():
         page.wait_for_load_state("load")
-        results = _axe.run(page)
-        blocking = [v for v in results.response["violations"] if v["impact"] in BLOCKING_IMPACTS]
-        assert not blocking, f"{page.url}\n" + "\n".join(
-            f"{v['id']} ({v['impact']}): {v['help']} at "
-            + ", ".join(str(n["target"]) for n in v["nodes"][:3])
-            for v in blocking
-        )
+        problems = axe_violations(page, _axe)
+        assert not problems, f"{page.url}\n{problems}"
         checked.add(page.url.split("#")[0])
 
     yield check

@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 from partners.models import Role
 from signing import services as signing
 from signing.models import SignatureRequest
+from tests.e2e.conftest import twente_leader
 from tests.factories import (
     PASSWORD,
     MembershipFactory,
@@ -30,15 +31,8 @@ LONG_REASON = (
 def busy_round(transactional_db, settings, live_server):
     """A round in turns of 12 signatories: one signed, one declined with a long reason, one
     who named someone else, the rest waiting (most for their turn)."""
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    settings.SITE_URL = live_server.url
+    partnership, leader = twente_leader(settings, live_server)
     with scopes_disabled():
-        partnership = PartnershipFactory(name="Regio Twente Techniek", slug="twente")
-        leader = MembershipFactory(
-            partnership=partnership,
-            role=Role.LEADER,
-            user=UserFactory(email="leider@twente.nl", first_name="Lotte", last_name="Leider"),
-        ).user
         version = signing_version(partnership, parties=12, penvoerder=11)
         signing_round = send_round(version, leader, order="penvoerder_last")
         first, second, third = SignatureRequest.objects.filter(round=signing_round).order_by(

@@ -11,13 +11,10 @@ from django.utils import timezone
 from django_scopes import scopes_disabled
 from playwright.sync_api import expect
 
-from partners.models import Role
 from signing import services as signing
 from signing.models import RequestStatus, SignatureRequest
+from tests.e2e.conftest import DEFAULT_MS, axe_check, twente_leader
 from tests.factories import (
-    MembershipFactory,
-    PartnershipFactory,
-    UserFactory,
     send_round,
     signing_version,
 )
@@ -36,15 +33,8 @@ HEADINGS_WHOLE = """() => [...document.querySelectorAll('main h1, main h2, main 
 
 @pytest.fixture
 def signers(transactional_db, settings, live_server):
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    settings.SITE_URL = live_server.url
+    partnership, leader = twente_leader(settings, live_server)
     with scopes_disabled():
-        partnership = PartnershipFactory(name="Regio Twente Techniek", slug="twente")
-        leader = MembershipFactory(
-            partnership=partnership,
-            role=Role.LEADER,
-            user=UserFactory(email="leider@twente.nl", first_name="Lotte", last_name="Leider"),
-        ).user
         version = signing_version(partnership, parties=2, real_pdf=True)
         signing_round = send_round(version, leader, days=10)
         requests = list(SignatureRequest.objects.filter(round=signing_round).order_by("pk"))
@@ -55,17 +45,9 @@ def _open(browser, live_server, _axe, size, token):
     context = browser.new_context(viewport=SIZES[size], locale="en-GB")
     context.add_cookies([{"name": "django_language", "value": "en", "url": live_server.url}])
     page = context.new_page()
-    page.set_default_timeout(10_000)
-
-    def check():
-        results = _axe.run(page)
-        blocking = [
-            v for v in results.response["violations"] if v["impact"] in {"serious", "critical"}
-        ]
-        assert not blocking, f"{page.url}: {[v['id'] for v in blocking]}"
-
+    page.set_default_timeout(DEFAULT_MS)
     page.goto(f"{live_server.url}/sign/{token}/")
-    return context, page, check
+    return context, page, axe_check(page, _axe)
 
 
 def _fits(page):

@@ -9,14 +9,10 @@ from django.core import mail
 from django_scopes import scopes_disabled
 from playwright.sync_api import expect
 
-from partners.models import Role
 from signing.models import RoundStatus, SigningRound
-from tests.e2e.conftest import SLOW_WORK_MS
+from tests.e2e.conftest import SLOW_WORK_MS, axe_check, twente_leader
 from tests.factories import (
     PASSWORD,
-    MembershipFactory,
-    PartnershipFactory,
-    UserFactory,
     signing_version,
 )
 
@@ -26,15 +22,8 @@ CODE = re.compile(r"\b(\d{6})\b")
 
 @pytest.fixture
 def region(transactional_db, settings, live_server):
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    settings.SITE_URL = live_server.url
+    partnership, leader = twente_leader(settings, live_server)
     with scopes_disabled():
-        partnership = PartnershipFactory(name="Regio Twente Techniek", slug="twente")
-        leader = MembershipFactory(
-            partnership=partnership,
-            role=Role.LEADER,
-            user=UserFactory(email="leider@twente.nl", first_name="Lotte", last_name="Leider"),
-        ).user
         version = signing_version(partnership, parties=2, real_pdf=True)
     return partnership, leader, version
 
@@ -127,15 +116,7 @@ def test_send_sign_twice_receive_and_verify(region, live_server, page, browser, 
     ]
 
     def a11y_for(other_page):
-        def check():
-            other_page.wait_for_load_state("load")
-            results = _axe.run(other_page)
-            blocking = [
-                v for v in results.response["violations"] if v["impact"] in {"serious", "critical"}
-            ]
-            assert not blocking, f"{other_page.url}: {[v['id'] for v in blocking]}"
-
-        return check
+        return axe_check(other_page, _axe)
 
     _sign_from_email(
         browser, live_server, a11y_for, "tekenaar1@partner1.nl", "Ondertekenaar 1 de Vries"
