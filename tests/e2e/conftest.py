@@ -125,7 +125,15 @@ def _axe():
 
 
 def axe_violations(page, axe) -> str:
-    """The page's serious and critical axe-core violations, as text ("" for none)."""
+    """The page's serious and critical axe-core violations, as text ("" for none).
+
+    Colours are checked once they have settled: a button that was just clicked fades to its
+    pressed colours (Bootstrap's 0.15 s transition), and halfway its contrast is not yet
+    what it will be."""
+    page.wait_for_function(
+        "() => document.getAnimations().every(a => a.playState !== 'running')",
+        timeout=DEFAULT_MS,
+    )
     results = axe.run(page)
     blocking = [v for v in results.response["violations"] if v["impact"] in BLOCKING_IMPACTS]
     return "\n".join(
