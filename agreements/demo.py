@@ -1,4 +1,4 @@
-"""Demo data of the agreements app (issue 6, item 8): the demo region has a version.
+"""Demo data of the agreements app (docs/rules.md §12): the demo region has a version.
 
 Runs after the partners, activities and cofinancing demos. Chooses the penvoerder (the
 mbo college of the demo region, else the first school by name) and makes version 1

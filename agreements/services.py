@@ -1,4 +1,4 @@
-"""Writes on agreements: the agreement of a partnership and its versions (issue 6, item 3).
+"""Writes on agreements: the agreement of a partnership and its versions (docs/rules.md §12).
 
 A version freezes the snapshot (agreements.snapshot) with its SHA-256 and is rendered to PDF
 by a background task (agreements.tasks.render_version); the model refuses every later change

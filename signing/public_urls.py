@@ -1,4 +1,4 @@
-"""Pages without an account: a signatory's link and the public verify page (issue 7)."""
+"""Pages without an account: a signatory's link and the public verify page (docs/rules.md §13)."""
 
 from django.urls import path
 

@@ -1,4 +1,4 @@
-"""The upload form of the public verify page (issue 7, item 5).
+"""The upload form of the public verify page (docs/rules.md §15).
 
 It only bounds the input: one file, not empty, at most MAX_UPLOAD_BYTES. The size is taken
 from what the upload handler counted (`uploaded.size`), never by reading the content, so a

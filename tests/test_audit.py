@@ -1,4 +1,4 @@
-"""The audit trail of signing (issue 7, item 3): append-only events, hash-chained per
+"""The audit trail of signing (docs/rules.md §14): append-only events, hash-chained per
 agreement; the ORM refuses to change them, and `manage.py verify_audit` finds any change made
 behind its back (raw SQL): edited content, a removed row, swapped hashes, a rewired chain."""
 

@@ -291,7 +291,7 @@ MATRIX = [
     Case("agreements:clause-list", READ, kwargs=("slug",)),
     Case("agreements:clause-edit", LEAD, kwargs=("slug", "key:clause")),
     Case("agreements:clause-restore", LEAD_POST, method="post", kwargs=("slug", "key:clause")),
-    # Signing rounds (issue 7). The context's round is open and not sealed, and its request
+    # Signing rounds. The context's round is open and not sealed, and its request
     # has no scan: those downloads answer 404 to every member.
     Case("agreements:round-send", LEAD, kwargs=("slug", "code:signing_version")),
     Case(

@@ -1,4 +1,4 @@
-"""The project leader's pages of a signing round (issue 7): send, follow, remind, extend,
+"""The project leader's pages of a signing round (docs/rules.md §13): send, follow, remind, extend,
 revoke, reissue, record paper, void, the sealed PDF, the agreement page and the dashboard panel.
 
 Tests run in Dutch while the catalogue is not translated yet, so they assert on statuses,

@@ -1,4 +1,4 @@
-"""The final document and its seal (issue 7): completion pages, PAdES seal, seal check.
+"""The final document and its seal (docs/rules.md §15): completion pages, PAdES seal, seal check.
 
 Nothing here needs the database. Every test points SEAL_DEV_DIR at a temporary folder, so
 no test writes a certificate into var/. Rendering is slow, so the PDFs most tests look at

@@ -1,4 +1,4 @@
-"""The signatory's page and signing together (issue 7, items 2 and 7), through the views.
+"""The signatory's page and signing together (docs/rules.md §13), through the views.
 
 The rules are agreements.signing's; these tests check that the pages use them: every step,
 every refusal, every hostile post answered with a clear page and nothing changed.

@@ -1,4 +1,4 @@
-"""Signing online (issue 7): every service of agreements.signing, the events it records and
+"""Signing online (docs/rules.md §13): every service of signing.services, the events it records and
 the status it leaves behind; sealing after the last signature; reminders and expiry; the
 commands send_signing_reminders and retry_sealing; the read-only admin of rounds."""
 

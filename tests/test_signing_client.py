@@ -1,4 +1,4 @@
-"""What a signature's evidence records about where it came from (issue 7, item 3)."""
+"""What a signature's evidence records about where it came from (docs/rules.md §13)."""
 
 from django.test import RequestFactory
 

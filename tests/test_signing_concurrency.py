@@ -1,4 +1,4 @@
-"""Two signatories signing in the same second complete the agreement exactly once (issue 7).
+"""Two signatories signing in the same second complete the agreement exactly once (docs/rules.md §13).
 
 Real concurrency needs a database that runs transactions in parallel: this runs on
 PostgreSQL (CI) and is skipped on SQLite, which serialises every write anyway.

@@ -1,4 +1,4 @@
-"""The demo region has one completed, sealed agreement and one round in progress (issue 7)."""
+"""The demo region has one completed, sealed agreement and one round in progress (docs/rules.md §13)."""
 
 import pytest
 from django.core.management import call_command

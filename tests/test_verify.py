@@ -1,4 +1,4 @@
-"""The public verify page (issue 7, item 5): a genuinely sealed round, made through the
+"""The public verify page (docs/rules.md §15): a genuinely sealed round, made through the
 signing services, uploaded as it is and tampered with in every way we know; foreign,
 unsealed and non-PDF files; empty, missing, huge and malformed uploads; what the page must
 never reveal; and the number of queries, whatever the number of signatures.

@@ -1,5 +1,5 @@
 """Clause texts of the agreement: every member reads them, a project leader edits and
-restores them (issue 6, item 1)."""
+restores them (docs/rules.md §12)."""
 
 from django import forms
 from django.contrib import messages

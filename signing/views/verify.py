@@ -1,4 +1,4 @@
-"""The public verify page (issue 7, item 5): is this PDF a sealed, unaltered Sterk agreement?
+"""The public verify page (docs/rules.md §15): is this PDF a sealed, unaltered Sterk agreement?
 
 Anyone may use it, without an account. The upload is checked in memory and thrown away:
 nothing is stored, nothing changes, and the answer tells no more than the sealed document

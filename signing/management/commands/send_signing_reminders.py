@@ -1,6 +1,6 @@
 """python manage.py send_signing_reminders
 
-The periodic work of signing rounds (issue 7), run by cron or a systemd timer, e.g. hourly:
+The periodic work of signing rounds (docs/rules.md §13), run by cron or a systemd timer, e.g. hourly:
 reminders 5 days after the link and every 3 days after that, a warning 2 days before the
 deadline, and expiry of the links once it has passed (the project leader is told).
 Idempotent: what was done is stored on each request, so running it twice sends nothing more.
