@@ -1,11 +1,13 @@
 from django.urls import path
 
-from partners.views import contacts, interactions, members, networks, organisations
+from partners.views import contacts, interactions, mail, members, networks, organisations
 
 app_name = "partners"
 
 # Mounted under /p/<slug>/.
 urlpatterns = [
+    # Undelivered e-mail
+    path("mail/<uuid:code>/retry/", mail.mail_retry, name="mail-retry"),
     # Organisations and the pipeline
     path("partners/", organisations.organisation_list, name="organisation-list"),
     path("partners/export/", organisations.organisation_export, name="organisation-export"),

@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class SigningConfig(AppConfig):
     name = "signing"
     verbose_name = _("Signing")
+
+    def ready(self):
+        from signing import delivery
+
+        delivery.register()

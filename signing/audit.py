@@ -41,6 +41,9 @@ LABELS = {
     "sealed": _("sealed"),
     "seal_failed": _("sealing failed"),
     "completion_failed": _("completion failed"),
+    "mail_queued": _("e-mail queued"),
+    "mail_delivered": _("e-mail delivered"),
+    "mail_failed": _("e-mail not delivered"),
 }
 
 

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from outbox import services as outbox
 from signing import mail
 from signing.audit import record
 from signing.models import RequestStatus, RoundStatus, SignatureRequest, SigningRound, SignMethod
@@ -71,6 +72,7 @@ def request_remind(
             "deadline" if kind == "deadline_warned" else "reminder",
             mail_context(signature_request),
             [signature_request.email],
+            about=signature_request,
         )
 
 
@@ -109,7 +111,12 @@ def round_extend(signing_round: SigningRound, *, deadline: datetime, user) -> No
             round=signing_round, status=RequestStatus.PENDING
         ).exclude(invited_at=None):
             signature_request.round = signing_round
-            mail.send("extended", mail_context(signature_request), [signature_request.email])
+            mail.send(
+                "extended",
+                mail_context(signature_request),
+                [signature_request.email],
+                about=signature_request,
+            )
 
 
 def request_revoke(signature_request: SignatureRequest, *, reason: str, user) -> None:
@@ -128,6 +135,7 @@ def request_revoke(signature_request: SignatureRequest, *, reason: str, user) ->
         signature_request.status = RequestStatus.REVOKED
         signature_request.reason = reason
         signature_request.save(update_fields=["status", "reason"])
+        outbox.cancel(about=signature_request)
         record(
             "revoked",
             signature_request=signature_request,
@@ -156,6 +164,8 @@ def request_reissue(signature_request: SignatureRequest, *, user, email: str | N
         if timezone.now() >= signing_round.deadline:
             raise ValidationError(_("The deadline has passed; extend it first."))
         previous = signature_request.email
+        # The old link dies: mail that still carries it is not sent any more.
+        outbox.cancel(about=signature_request)
         if email:
             signature_request.email = email
         new_salt(signature_request)
@@ -209,7 +219,10 @@ def round_void(signing_round: SigningRound, *, reason: str, user) -> None:
         for signature_request in signed:
             signature_request.round = signing_round
             mail.send(
-                "voided", mail_context(signature_request, reason=reason), [signature_request.email]
+                "voided",
+                mail_context(signature_request, reason=reason),
+                [signature_request.email],
+                about=signature_request,
             )
 
 

@@ -1,25 +1,22 @@
 """E-mail of the signing flow, in the document's language (Dutch).
 
-Messages are rendered when they are decided (inside the service's transaction) and handed to
-the `deliver` task after commit, so a rolled-back action never sends anything and a slow mail
-server never holds a database lock.
+Messages are rendered when they are decided and queued in the outbox inside the service's
+transaction, so a rolled-back action never sends anything, a committed one never loses its
+mail, and a slow or absent mail server never holds a database lock (docs/rules.md §19).
 """
 
 from contextlib import contextmanager
 from contextvars import ContextVar
-from functools import partial
 
 from django.conf import settings
-from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
-from django_scopes import scopes_disabled
-from django_tasks import task
 
+from outbox import services as outbox
 from partners.models import Membership, Role
 from signing.kinds import find_kind, signed_filename
-from signing.models import SigningRound
+from signing.models import SignatureRequest, SigningRound
 
 
 def sign_url(token: str) -> str:
@@ -48,16 +45,42 @@ def quiet():
         _quiet.reset(token)
 
 
-def send(name: str, context: dict, to: list[str], *, attach_round: int | None = None) -> None:
-    """Render now, deliver after commit."""
+def send(
+    name: str,
+    context: dict,
+    to: list[str],
+    *,
+    about: SignatureRequest | SigningRound,
+    attach_round: SigningRound | None = None,
+    discard_after=None,
+    after_commit: bool = True,
+) -> list:
+    """Render now and queue one message per recipient in the outbox (inside the caller's
+    transaction); the task worker delivers them after commit and retries what the mail
+    server refuses. `about` is what the mail is about: its delivery is in its audit trail
+    (signing.delivery)."""
     if _quiet.get():
-        return
-    recipients = sorted({address for address in to if address})
-    if not recipients:
-        return
+        return []
     subject, body = render(name, {"site_url": settings.SITE_URL, **context})
-    transaction.on_commit(
-        partial(deliver.enqueue, recipients, subject, body, attach_round=attach_round)
+    attachments = []
+    if attach_round is not None and attach_round.final_pdf:
+        attachments.append(
+            {
+                "path": attach_round.final_pdf.name,
+                "name": final_filename(attach_round),
+                "mimetype": "application/pdf",
+            }
+        )
+    return outbox.enqueue(
+        to,
+        subject,
+        body,
+        kind=name,
+        about=about,
+        tenant_id=about.partnership_id,
+        attachments=attachments,
+        discard_after=discard_after,
+        send_after_commit=after_commit,
     )
 
 
@@ -67,31 +90,6 @@ def leader_addresses(partnership) -> list[str]:
             "user__email", flat=True
         )
     )
-
-
-@task()
-def deliver(recipients: list[str], subject: str, body: str, attach_round: int | None = None) -> int:
-    """Send one message to each recipient (nobody sees the others' addresses); with
-    `attach_round`, the round's sealed PDF is attached."""
-    from django.core.mail import EmailMessage
-
-    attachment = None
-    if attach_round is not None:
-        with scopes_disabled():
-            signing_round = (
-                SigningRound.objects.filter(pk=attach_round)
-                .select_related("document", "partnership")
-                .first()
-            )
-            if signing_round is not None and signing_round.final_pdf:
-                with signing_round.final_pdf.open("rb") as handle:
-                    attachment = (final_filename(signing_round), handle.read(), "application/pdf")
-    for recipient in recipients:
-        message = EmailMessage(subject, body, None, [recipient])
-        if attachment:
-            message.attach(*attachment)
-        message.send()
-    return len(recipients)
 
 
 def final_filename(signing_round: SigningRound) -> str:

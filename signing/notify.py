@@ -78,4 +78,9 @@ def invite(
         actor=actor,
         data={"email": signature_request.email, "turn": signature_request.step, **(extra or {})},
     )
-    mail.send("invitation", mail_context(signature_request), [signature_request.email])
+    mail.send(
+        "invitation",
+        mail_context(signature_request),
+        [signature_request.email],
+        about=signature_request,
+    )

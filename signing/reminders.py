@@ -105,5 +105,6 @@ def _expire(signing_round: SigningRound, pending: list[SignatureRequest]) -> int
             "expired_leader",
             {"round": signing_round, "title": signing_round.document.title, "requests": pending},
             mail.leader_addresses(signing_round.partnership_id),
+            about=signing_round,
         )
     return len(pending)

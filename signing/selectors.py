@@ -2,6 +2,7 @@
 completed rounds of a chain. Each runs a fixed number of queries whatever the number of
 signers."""
 
+from outbox.selectors import undelivered_about, undelivered_all_about
 from signing.models import RequestStatus, RoundStatus, SignatureRequest, SigningRound
 
 
@@ -26,7 +27,8 @@ def completed_rounds(*, chain: str) -> list[SigningRound]:
 
 
 def round_status(signing_round: SigningRound) -> dict:
-    """Context of templates/signing/round_status.html: one query. `attention` holds the
+    """Context of templates/signing/round_status.html: three queries (the requests, the
+    undelivered mail about them and about the round). `attention` holds the
     requests of an open round that were declined or sent elsewhere ("not the right person");
     each request brings its signatory's organisation in partners, if it still exists, so the
     page can link where the data is corrected."""
@@ -41,8 +43,12 @@ def round_status(signing_round: SigningRound) -> dict:
         for item in requests
         if item.status in (RequestStatus.DECLINED, RequestStatus.REDIRECTED)
     ]
+    undelivered = undelivered_about(SignatureRequest, [item.pk for item in requests])
+    for item in requests:
+        item.undelivered_mail = undelivered.get(item.pk)
     return {
         "round": signing_round,
+        "round_mail": undelivered_all_about(signing_round),
         "requests": requests,
         "signed_count": len(signed),
         "required_count": len(requests),

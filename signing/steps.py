@@ -14,9 +14,11 @@ from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from outbox import services as outbox
 from signing import mail
 from signing.audit import record
 from signing.kinds import find_kind
@@ -61,7 +63,9 @@ def code_send(
     """A new six-digit code to the signatory's e-mail address, valid for ten minutes.
 
     At most CODES_PER_HOUR codes an hour; a new code replaces the previous one and resets
-    the number of tries."""
+    the number of tries. The code is sent at once, not queued: when the mail server refuses
+    it, the signatory is told (ValidationError, code "mail"), the code does not count
+    against the limit, and the outbox retries it while it is valid."""
     with transaction.atomic():
         signing_round, signature_request = locked(signature_request)
         refuse_unless_open(signature_request)
@@ -99,11 +103,21 @@ def code_send(
                 "in_person_with": in_person_with,
             },
         )
-        mail.send(
+        # An older code that is still waiting in the outbox is no longer valid.
+        outbox.cancel(about=signature_request, kind="code")
+        messages = mail.send(
             "code",
             mail_context(signature_request, code=code, minutes=10),
             [signature_request.email],
+            about=signature_request,
+            discard_after=signature_request.code_expires_at,
+            after_commit=False,
         )
+    if messages and outbox.deliver(messages[0].pk) is False:
+        SignatureRequest.objects.filter(pk=signature_request.pk, codes_sent__gt=0).update(
+            codes_sent=F("codes_sent") - 1
+        )
+        raise ValidationError(_("The code could not be sent. Try again in a minute."), code="mail")
 
 
 def code_verify(
@@ -226,7 +240,12 @@ def request_sign(
             },
         )
         if not in_person_with:
-            mail.send("signed_receipt", mail_context(signature_request), [signature_request.email])
+            mail.send(
+                "signed_receipt",
+                mail_context(signature_request),
+                [signature_request.email],
+                about=signature_request,
+            )
         after_signature(signing_round)
     return signature_request
 
@@ -320,6 +339,7 @@ def request_decline(
             "declined",
             mail_context(signature_request),
             mail.leader_addresses(signing_round.partnership_id),
+            about=signing_round,
         )
 
 
@@ -380,4 +400,5 @@ def request_redirect(
             "redirected",
             mail_context(signature_request),
             mail.leader_addresses(signing_round.partnership_id),
+            about=signing_round,
         )

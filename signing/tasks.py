@@ -128,6 +128,7 @@ def _store(round_id: int, final: bytes) -> str:
             "final",
             {"round": signing_round, "title": signing_round.document.title},
             recipients,
-            attach_round=signing_round.pk,
+            about=signing_round,
+            attach_round=signing_round,
         )
     return "sealed"

@@ -6,6 +6,8 @@ from activities.selectors import activities as activity_selectors
 from activities.selectors import results as result_selectors
 from agreements.panels import signing_panel
 from cofinancing.selectors.summary import partnership_summary
+from outbox import listeners as mail_listeners
+from outbox.selectors import stuck_for_tenant
 from partners.models import Membership
 from partners.selectors import interactions as interaction_selectors
 from partners.selectors import organisations as organisation_selectors
@@ -43,5 +45,20 @@ def dashboard(request, tenant):
             partnership=partnership, limit=PANEL_ROWS
         ),
         "signing_panel": signing_panel(tenant=tenant),
+        **_stuck_mail(partnership),
     }
     return render(request, "dashboard.html", context)
+
+
+def _stuck_mail(partnership) -> dict:
+    """Undelivered e-mail of the partnership: a count, and the latest few with the page where
+    each is fixed (at most PANEL_ROWS links, so a bounded number of queries)."""
+    stuck = stuck_for_tenant(partnership.pk)
+    count = stuck.count()
+    if not count:
+        return {"stuck_mail_count": 0, "stuck_mail": []}
+    latest = list(stuck.order_by("-created_at", "-pk")[:PANEL_ROWS])
+    return {
+        "stuck_mail_count": count,
+        "stuck_mail": [(message, mail_listeners.link(message)) for message in latest],
+    }

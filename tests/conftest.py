@@ -104,6 +104,28 @@ def leader_client(client, leader):
 
 def pytest_collection_modifyitems(items):
     """Browser tests last in a run in one process (`-n 0`), so the quick tests report first.
-    Under pytest-xdist (`make test`) the browser tests are one group that one worker starts
-    with (tests/e2e/conftest.py); Playwright runs only while they do, so any test may follow."""
+    Under pytest-xdist (`make test`) they are one group that one worker starts with (below);
+    Playwright runs only while they do (tests/e2e/conftest.py), so any test may follow."""
     items.sort(key=lambda item: "/e2e/" in str(item.fspath))
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """`--dist loadgroup` (make test), with every browser test (tests/e2e/) in one group: one
+    worker runs them one after another, one Chromium and one live server at a time, while
+    the other workers run the rest. Being the largest group, it is handed out first.
+
+    Not the xdist_group mark: pytest-xdist 3.8 groups by a suffix it writes into the node
+    id, which pytest 9.2's structured node ids ignore, so the mark silently groups nothing
+    (pytest-dev/pytest-xdist#1386)."""
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadGroupScheduling
+
+    class BrowserGroupScheduling(LoadGroupScheduling):
+        def _split_scope(self, nodeid):
+            if nodeid.startswith("tests/e2e/"):
+                return "browser"
+            return super()._split_scope(nodeid)
+
+    return BrowserGroupScheduling(config, log)

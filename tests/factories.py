@@ -380,3 +380,8 @@ def round_of(version, **filters):
         return SigningRound.objects.get(
             document__kind="agreement", document__subject=str(version.pk), **filters
         )
+
+
+# The delivery of signing mail in the audit trail (signing.delivery); tests about other
+# events leave them out.
+MAIL_EVENTS = {"mail_queued", "mail_delivered", "mail_failed"}

@@ -3,6 +3,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.core import mail
+from django.test import TestCase
 from django.urls import reverse
 from django.utils import timezone
 from django_scopes import scopes_disabled
@@ -21,11 +22,17 @@ from tests.factories import (
 NEW_PASSWORD = "Fietsenstalling-2026!"
 
 
+def delivered():
+    """Run what the invitation hands to on_commit: the outbox's delivery of its e-mail."""
+    return TestCase.captureOnCommitCallbacks(execute=True)
+
+
 def _invite(client, email="nieuw@example.nl", role="editor"):
-    return client.post(
-        reverse("partners:invitation-create", kwargs={"slug": "twente"}),
-        {"email": email, "role": role},
-    )
+    with delivered():
+        return client.post(
+            reverse("partners:invitation-create", kwargs={"slug": "twente"}),
+            {"email": email, "role": role},
+        )
 
 
 def _link(message):
@@ -153,7 +160,7 @@ def test_mismatched_or_weak_password_keeps_the_invitation_usable(client, leader_
 
 
 def test_existing_account_joins_after_signing_in(client, leader, outsider):
-    with scopes_disabled():
+    with scopes_disabled(), delivered():
         _invitation, link = services.invitation_create(
             partnership=leader.memberships.get().partnership,
             email=outsider.email,
@@ -174,7 +181,7 @@ def test_existing_account_joins_after_signing_in(client, leader, outsider):
 
 
 def test_invitation_for_someone_else_is_refused_when_signed_in_as_another(client, leader, viewer):
-    with scopes_disabled():
+    with scopes_disabled(), delivered():
         _inv, link = services.invitation_create(
             partnership=leader.memberships.get().partnership,
             email="ander@example.nl",
@@ -191,12 +198,13 @@ def test_the_invitation_link_uses_the_address_the_leader_is_using(client, leader
     settings.ALLOWED_HOSTS = ["sterk.example.nl"]
     settings.SITE_URL = "https://elders.example"
     client.force_login(leader)
-    response = client.post(
-        reverse("partners:invitation-create", kwargs={"slug": "twente"}),
-        {"email": "nieuw@example.nl", "role": "editor"},
-        HTTP_HOST="sterk.example.nl",
-        secure=True,
-    )
+    with delivered():
+        response = client.post(
+            reverse("partners:invitation-create", kwargs={"slug": "twente"}),
+            {"email": "nieuw@example.nl", "role": "editor"},
+            HTTP_HOST="sterk.example.nl",
+            secure=True,
+        )
     assert response.status_code == 302
     link = urlsplit(_link(mail.outbox[0]))
     assert (link.scheme, link.netloc) == ("https", "sterk.example.nl")
@@ -205,9 +213,12 @@ def test_the_invitation_link_uses_the_address_the_leader_is_using(client, leader
 
 def test_an_invitation_made_without_a_page_uses_the_site_url(partnership, leader, settings):
     settings.SITE_URL = "https://sterk.example.nl/"
-    with scopes_disabled():
+    with scopes_disabled(), delivered():
         _invitation, link = services.invitation_create(
-            partnership=partnership, email="nieuw@example.nl", role=Role.EDITOR, invited_by=leader
+            partnership=partnership,
+            email="nieuw@example.nl",
+            role=Role.EDITOR,
+            invited_by=leader,
         )
     assert link.startswith("https://sterk.example.nl/invitations/")
     assert _link(mail.outbox[0]) == link

@@ -16,7 +16,16 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
-PACKAGES = ("sterk", "accounts", "partners", "signing", "activities", "cofinancing", "agreements")
+PACKAGES = (
+    "sterk",
+    "outbox",
+    "accounts",
+    "partners",
+    "signing",
+    "activities",
+    "cofinancing",
+    "agreements",
+)
 BROKEN = re.compile(r" BROKEN( \(\d+ ignored imports?\))?$")
 
 
@@ -65,6 +74,8 @@ def code_copy(tmp_path):
         ("partners/tenancy.py", "from signing.models import Document", "Layers:"),
         ("sterk/canonical.py", "from signing.kinds import kind_of", "The helpers in sterk/"),
         ("signing/state.py", "from signing.steps import VERIFIED_TTL", "No import cycles"),
+        ("outbox/services.py", "from partners.models import Partnership", "The mail outbox"),
+        ("outbox/listeners.py", "from signing.delivery import link", "The mail outbox"),
     ],
 )
 def test_a_forbidden_import_breaks_its_contract(code_copy, module, line, contract):

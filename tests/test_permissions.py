@@ -14,6 +14,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django_scopes import scopes_disabled
 
+from outbox.models import Message
 from partners.models import Invitation, Membership, Role
 from partners.services import members as services
 from signing import services as signing
@@ -84,6 +85,7 @@ MATRIX = [
     Case(
         "partners:invitation-revoke", LEAD_POST, method="post", kwargs=("slug", "code:invitation")
     ),
+    Case("partners:mail-retry", LEAD_POST, method="post", kwargs=("slug", "code:mail")),
     Case("partners:membership-update", LEAD, kwargs=("slug", "code:membership")),
     Case(
         "partners:membership-update",
@@ -407,6 +409,7 @@ def context(partnership, leader, editor, viewer, outsider):
         "slug": partnership.slug,
         "membership": target.code,
         "invitation": invitation.code,
+        "mail": Message.objects.get(object_id=invitation.pk, kind="member_invitation").code,
         "token": link.rstrip("/").rsplit("/", 1)[1],
         "uidb64": urlsafe_base64_encode(force_bytes(target.user.pk)),
         "password_token": default_token_generator.make_token(target.user),

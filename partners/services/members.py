@@ -6,7 +6,6 @@ import secrets
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -14,6 +13,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_scopes import scopes_disabled
 
+from outbox import services as outbox
 from partners.models import Invitation, Membership, Partnership, Role
 from partners.selectors.members import member_ownership
 
@@ -56,9 +56,12 @@ def invitation_create(
     token = secrets.token_urlsafe(32)
     now = timezone.now()
     with transaction.atomic():
-        Invitation.objects.filter(
+        replaced = Invitation.objects.filter(
             partnership=partnership, email__iexact=email, accepted_at=None, revoked_at=None
-        ).update(revoked_at=now)
+        )
+        for earlier in replaced:
+            outbox.cancel(about=earlier)
+        replaced.update(revoked_at=now)
         invitation = Invitation.objects.create(
             partnership=partnership,
             email=email,
@@ -67,13 +70,15 @@ def invitation_create(
             invited_by=invited_by,
             expires_at=now + settings.INVITATION_MAX_AGE,
         )
-    base = (base_url or settings.SITE_URL).rstrip("/")
-    link = base + reverse("invitation-accept", kwargs={"token": token})
-    _send_invitation_mail(invitation, link)
+        base = (base_url or settings.SITE_URL).rstrip("/")
+        link = base + reverse("invitation-accept", kwargs={"token": token})
+        _queue_invitation_mail(invitation, link)
     return invitation, link
 
 
-def _send_invitation_mail(invitation: Invitation, link: str) -> None:
+def _queue_invitation_mail(invitation: Invitation, link: str) -> None:
+    """Queued in the outbox with the invitation (delivered after commit, retried while the
+    mail server refuses); the members page shows an invitation whose mail is stuck."""
     # The invitee has no language preference yet: the programme's language is Dutch.
     with translation.override(settings.LANGUAGE_CODE):
         context = {"invitation": invitation, "link": link}
@@ -81,14 +86,24 @@ def _send_invitation_mail(invitation: Invitation, link: str) -> None:
             "partnership": invitation.partnership.name
         }
         body = render_to_string("partners/email/invitation.txt", context)
-    send_mail(subject, body, None, [invitation.email])
+    outbox.enqueue(
+        invitation.email,
+        subject,
+        body,
+        kind="member_invitation",
+        about=invitation,
+        tenant_id=invitation.partnership_id,
+        discard_after=invitation.expires_at,
+    )
 
 
 def invitation_revoke(*, invitation: Invitation) -> None:
     if invitation.status != "pending":
         raise ValidationError(_("Only a pending invitation can be withdrawn."))
-    invitation.revoked_at = timezone.now()
-    invitation.save(update_fields=["revoked_at"])
+    with transaction.atomic():
+        invitation.revoked_at = timezone.now()
+        invitation.save(update_fields=["revoked_at"])
+        outbox.cancel(about=invitation)
 
 
 def invitation_for_token(token: str) -> Invitation:

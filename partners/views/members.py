@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from outbox.selectors import delivery_status, undelivered_about
 from partners.forms.members import AcceptInvitationForm, InvitationForm, RoleForm
 from partners.models import Invitation, Membership
 from partners.selectors.members import member_ownership
@@ -23,6 +24,9 @@ def member_list(request, tenant):
             partnership=tenant.partnership, accepted_at=None, revoked_at=None
         ).select_related("invited_by")
     )
+    undelivered = undelivered_about(Invitation, [invitation.pk for invitation in invitations])
+    for invitation in invitations:
+        invitation.undelivered_mail = undelivered.get(invitation.pk)
     return render(
         request,
         "partners/member_list.html",
@@ -62,11 +66,31 @@ def invitation_create(request, tenant):
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(
-                request, _("Invitation sent to %(email)s.") % {"email": invitation.email}
-            )
+            _report_delivery(request, invitation)
             return redirect("partners:member-list", slug=tenant.partnership.slug)
     return render(request, "partners/invitation_form.html", {"tenant": tenant, "form": form})
+
+
+def _report_delivery(request, invitation) -> None:
+    """Say what became of the invitation's e-mail: sent, waiting, or refused for now."""
+    status = delivery_status(invitation)
+    if status == "sent":
+        messages.success(request, _("Invitation sent to %(email)s.") % {"email": invitation.email})
+    elif status == "undelivered":
+        messages.warning(
+            request,
+            _(
+                "The invitation for %(email)s could not be e-mailed yet. Sterk tries again "
+                "by itself; you see it under the pending invitations."
+            )
+            % {"email": invitation.email},
+        )
+    else:
+        messages.success(
+            request,
+            _("Invitation for %(email)s made; the e-mail is on its way.")
+            % {"email": invitation.email},
+        )
 
 
 @partnership_view(need="lead")

@@ -43,22 +43,19 @@ def download_slow(target):
     return download.value
 
 
-@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items):
-    # tryfirst: pytest-xdist reads the xdist_group mark in its own hook.
+    # Under pytest-xdist these all go to one worker: pytest_xdist_make_scheduler in
+    # tests/conftest.py.
     for item in items:
         if "/e2e/" in str(item.fspath):
             item.add_marker(pytest.mark.browser)
-            # With --dist loadgroup all browser tests go to one worker: one Chromium and one
-            # live server at a time, next to the workers running the other tests.
-            item.add_marker(pytest.mark.xdist_group("browser"))
 
 
 # Playwright's sync API runs an asyncio event loop in this thread from start to stop, and
-# code that calls asyncio.run() itself (pyHanko's synchronous API in the sealing tests)
-# fails while it runs. pytest-playwright starts Playwright once per session; these overrides
-# start it for the browser tests only (package scope: tests/e2e/) and stop it after the last
-# of them, so the xdist worker that ran them can go on with any other test.
+# asyncio.run() fails while it runs (tests/test_sealing.py calls it to seal from inside a
+# loop). pytest-playwright starts Playwright once per session; these overrides start it for
+# the browser tests only (package scope: tests/e2e/) and stop it after the last of them, so
+# the xdist worker that ran them, first, can go on with any other test.
 @pytest.fixture(scope="package")
 def playwright(_require_browser):
     # _require_browser first: without Chromium the tests are skipped, not errors at launch.
