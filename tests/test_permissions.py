@@ -288,6 +288,8 @@ MATRIX = [
     Case("agreements:version-detail", READ, kwargs=("slug", "code:version")),
     Case("agreements:version-preview", READ, kwargs=("slug", "code:version")),
     Case("agreements:version-download", READ, kwargs=("slug", "code:version")),
+    # The context's version has its PDF: the leader is told so, nothing is made again.
+    Case("agreements:version-render", LEAD_POST, method="post", kwargs=("slug", "code:version")),
     Case("agreements:clause-list", READ, kwargs=("slug",)),
     Case("agreements:clause-edit", LEAD, kwargs=("slug", "key:clause")),
     Case("agreements:clause-restore", LEAD_POST, method="post", kwargs=("slug", "key:clause")),
