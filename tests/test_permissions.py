@@ -330,6 +330,7 @@ MATRIX = [
     Case("sign:document", everyone(200), kwargs=("token:sign_token",)),
     Case("sign:page-image", everyone(200), kwargs=("token:sign_token", "number:page")),
     Case("verify:page", everyone(200)),
+    Case("healthz", everyone(200)),
     Case("accounts:login", {**everyone(302), "anonymous": 200}),
     Case("accounts:logout", everyone(302), method="post"),
     Case("accounts:password_reset", everyone(200)),
