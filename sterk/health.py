@@ -24,6 +24,8 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connection
+from django.db.models import Min
+from django.db.models.functions import Greatest
 from django.http import JsonResponse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -48,17 +50,21 @@ def registered_queues() -> dict[str, OldestAge]:
 
 def oldest_task_age() -> float | None:
     """Seconds the oldest task ready to run has waited for a worker (django-tasks-db); a
-    task deferred with run_after waits from that moment."""
+    task deferred with run_after waits from that moment. Two aggregates, however long the
+    queue."""
     from django_tasks_db.models import DBTaskResult, get_date_max
 
-    now = timezone.now()
-    oldest = None
-    for enqueued_at, run_after in DBTaskResult.objects.ready().values_list(
-        "enqueued_at", "run_after"
-    ):
-        since = enqueued_at if run_after == get_date_max() else max(enqueued_at, run_after)
-        oldest = since if oldest is None else min(oldest, since)
-    return None if oldest is None else max(0.0, (now - oldest).total_seconds())
+    ready = DBTaskResult.objects.ready()
+    moments = [
+        ready.filter(run_after=get_date_max()).aggregate(oldest=Min("enqueued_at"))["oldest"],
+        ready.exclude(run_after=get_date_max()).aggregate(
+            oldest=Min(Greatest("enqueued_at", "run_after"))
+        )["oldest"],
+    ]
+    moments = [moment for moment in moments if moment is not None]
+    if not moments:
+        return None
+    return max(0.0, (timezone.now() - min(moments)).total_seconds())
 
 
 def check_database() -> dict:

@@ -93,6 +93,21 @@ def test_a_task_waiting_too_long_for_a_worker_answers_503(client, settings):
 
 
 @pytest.mark.django_db
+def test_a_deferred_task_waits_from_its_run_after(client, settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    now = timezone.now()
+    later = render_version.using(run_after=now + timedelta(hours=1)).enqueue(1)
+    DBTaskResult.objects.filter(pk=later.id).update(enqueued_at=now - timedelta(hours=2))
+    assert get(client)[1]["checks"]["queue:tasks"]["oldest_age_seconds"] is None
+
+    due = render_version.using(run_after=now - timedelta(minutes=30)).enqueue(2)
+    DBTaskResult.objects.filter(pk=due.id).update(enqueued_at=now - timedelta(hours=2))
+    response, body = get(client)
+    assert response.status_code == 503
+    assert body["checks"]["queue:tasks"]["oldest_age_seconds"] == pytest.approx(1800, abs=5)
+
+
+@pytest.mark.django_db
 def test_a_registered_queue_counts_and_a_broken_one_fails(client, monkeypatch):
     queues = dict(health._queues)
     monkeypatch.setattr(health, "_queues", queues)
