@@ -44,6 +44,8 @@ class AgreementVersionAdmin(admin.ModelAdmin):
         "pdf_sha256",
         "rendered_at",
         "render_error",
+        "render_requested_at",
+        "render_attempts",
         "created_by",
         "created_at",
         "snapshot_pretty",

@@ -7,7 +7,14 @@ class AgreementsConfig(AppConfig):
     verbose_name = _("Agreements")
 
     def ready(self):
-        # The agreement is a kind of document the signing service signs.
-        from agreements.signing import register
+        from django_tasks_db.compat import task_finished
 
+        from agreements import recovery
+        from agreements.signing import register
+        from sterk.task_recovery import register_recovery
+
+        # The agreement is a kind of document the signing service signs.
         register()
+        # A version whose PDF never came is rendered again by `manage.py recover_tasks`.
+        register_recovery("agreement PDFs", recovery.recover_stuck_renders)
+        task_finished.connect(recovery.record_lost_render, dispatch_uid="agreements.render")

@@ -69,7 +69,14 @@ class ClauseText(models.Model):
 
 class VersionQuerySet(models.QuerySet):
     def update(self, **kwargs):
-        allowed = {"pdf", "pdf_sha256", "rendered_at", "render_error"}
+        allowed = {
+            "pdf",
+            "pdf_sha256",
+            "rendered_at",
+            "render_error",
+            "render_requested_at",
+            "render_attempts",
+        }
         if set(kwargs) - allowed:
             raise ValidationError(_("A version of the agreement never changes."))
         return super().update(**kwargs)
@@ -97,6 +104,10 @@ class AgreementVersion(models.Model):
     pdf_sha256 = models.CharField(_("SHA-256 of the PDF"), max_length=64, blank=True)
     rendered_at = models.DateTimeField(_("rendered"), null=True, blank=True)
     render_error = models.TextField(_("rendering error"), blank=True)
+    # When the rendering was last asked for (None: when the version was made) and how often
+    # `manage.py recover_tasks` asked again since (agreements/recovery.py).
+    render_requested_at = models.DateTimeField(_("rendering asked for"), null=True, blank=True)
+    render_attempts = models.PositiveSmallIntegerField(_("renderings asked again"), default=0)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

@@ -70,6 +70,31 @@ def version_create(*, partnership: Partnership, user, after: int | None = None) 
     return version
 
 
+def version_render_again(*, version: AgreementVersion) -> bool:
+    """A leader asks again for the PDF of a version whose rendering failed or is stuck
+    (docs/rules.md §12). False, and nothing done, when the version has its PDF by now: a
+    version has one PDF, attached once. Refused (code "rendering") while the rendering is
+    under way and not yet past its time limit, so a double click asks once. The automatic
+    attempts of `manage.py recover_tasks` count afresh from here."""
+    from agreements.recovery import is_stuck
+    from agreements.tasks import render_version
+
+    with transaction.atomic():
+        locked = AgreementVersion.objects.select_for_update().get(pk=version.pk)
+        if locked.pdf_sha256:
+            return False
+        if not locked.render_error and not is_stuck(locked):
+            raise ValidationError(
+                _("The PDF is still being made; it can be made again if that takes too long."),
+                code="rendering",
+            )
+        AgreementVersion.objects.filter(pk=locked.pk).update(
+            render_error="", render_requested_at=timezone.now(), render_attempts=0
+        )
+        transaction.on_commit(partial(render_version.enqueue, locked.pk))
+    return True
+
+
 def warning_acknowledge(*, partnership: Partnership, key: str, user) -> None:
     """A project leader has seen a cofinancing warning and accepts it for the agreement.
 

@@ -21,6 +21,7 @@ urlpatterns = [
         pages.version_download,
         name="version-download",
     ),
+    path("agreements/versions/<uuid:code>/render/", pages.version_render, name="version-render"),
     path("agreements/clauses/", clauses.clause_list, name="clause-list"),
     path("agreements/clauses/<slug:key>/", clauses.clause_edit, name="clause-edit"),
     path("agreements/clauses/<slug:key>/restore/", clauses.clause_restore, name="clause-restore"),

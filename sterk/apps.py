@@ -4,3 +4,12 @@ from django.apps import AppConfig
 class SterkConfig(AppConfig):
     name = "sterk"
     verbose_name = "Sterk"
+
+    def ready(self):
+        from outbox.selectors import oldest_waiting_age
+        from sterk.health import oldest_task_age, register_queue
+
+        # /healthz: the background tasks waiting for a worker (django-tasks-db), and the
+        # e-mail waiting to be delivered (outbox), retries included.
+        register_queue("tasks", oldest_task_age)
+        register_queue("mail", oldest_waiting_age)

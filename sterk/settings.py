@@ -176,9 +176,19 @@ TASKS = {
         "BACKEND": env_str("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")
     }
 }
+# A task still running after its time limit is taken for one whose worker died: `manage.py
+# recover_tasks` queues it again, at most TASK_MAX_RECOVERIES times, then marks it failed
+# (sterk/task_recovery.py). TASK_TIME_LIMITS overrides the limit for one task path.
+TASK_TIME_LIMIT = env_int("TASK_TIME_LIMIT", 10 * 60, minimum=1)
+TASK_TIME_LIMITS: dict[str, int] = {}
+TASK_MAX_RECOVERIES = env_int("TASK_MAX_RECOVERIES", 3)
+# /healthz answers 503 when a queue's oldest waiting item is older than this (seconds).
+HEALTH_QUEUE_MAX_AGE = env_int("HEALTH_QUEUE_MAX_AGE", 15 * 60, minimum=1)
 
 # Security: strict by default when DEBUG is off; each can be relaxed from the environment.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+# A load balancer probes /healthz over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 60 * 60 * 24 * 365)

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from partners.views import members as member_views
 from signing.public_urls import sign_patterns, verify_patterns
-from sterk import views
+from sterk import health, views
 
 admin.site.site_header = _("Sterk administration")
 admin.site.site_title = _("Sterk")
@@ -22,6 +22,7 @@ partnership_patterns = [
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("healthz", health.healthz, name="healthz"),
     path("accounts/", include("accounts.urls")),
     path("invitations/<str:token>/", member_views.invitation_accept, name="invitation-accept"),
     path("p/<slug:slug>/", include(partnership_patterns)),

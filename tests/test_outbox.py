@@ -432,3 +432,17 @@ def test_the_mail_of_a_request_is_linked_to_it(partnership, leader, act):
         message = Message.objects.get(kind="invitation")
         assert message.about == SignatureRequest.objects.get(pk=request.pk)
         assert message.tenant_id == partnership.pk
+
+
+def test_healthz_reports_mail_waiting_too_long(client, db, server, act):
+    act(outbox.enqueue, "a@example.nl", "Onderwerp", "Tekst")
+    body = client.get("/healthz").json()
+    assert body["checks"]["queue:mail"]["ok"] is True
+    Message.objects.update(created_at=timezone.now() - timedelta(hours=2))
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["checks"]["queue:mail"]["ok"] is False
+    server.up()
+    later()
+    send_queued()
+    assert client.get("/healthz").json()["checks"]["queue:mail"]["oldest_age_seconds"] is None

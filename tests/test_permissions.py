@@ -290,6 +290,8 @@ MATRIX = [
     Case("agreements:version-detail", READ, kwargs=("slug", "code:version")),
     Case("agreements:version-preview", READ, kwargs=("slug", "code:version")),
     Case("agreements:version-download", READ, kwargs=("slug", "code:version")),
+    # The context's version has its PDF: the leader is told so, nothing is made again.
+    Case("agreements:version-render", LEAD_POST, method="post", kwargs=("slug", "code:version")),
     Case("agreements:clause-list", READ, kwargs=("slug",)),
     Case("agreements:clause-edit", LEAD, kwargs=("slug", "key:clause")),
     Case("agreements:clause-restore", LEAD_POST, method="post", kwargs=("slug", "key:clause")),
@@ -330,6 +332,7 @@ MATRIX = [
     Case("sign:document", everyone(200), kwargs=("token:sign_token",)),
     Case("sign:page-image", everyone(200), kwargs=("token:sign_token", "number:page")),
     Case("verify:page", everyone(200)),
+    Case("healthz", everyone(200)),
     Case("accounts:login", {**everyone(302), "anonymous": 200}),
     Case("accounts:logout", everyone(302), method="post"),
     Case("accounts:password_reset", everyone(200)),

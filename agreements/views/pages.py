@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from agreements import changes, readiness, selectors, services, snapshot
 from agreements import signing as agreement_signing
 from agreements.forms import AgreementSettingsForm
+from agreements.recovery import is_stuck
 from partners.tenancy import partnership_view
 from signing.models import RoundStatus
 from signing.selectors import round_status
@@ -176,7 +177,7 @@ def _confirm_version(request, tenant, open_round):
 def version_detail(request, tenant, code):
     versions = selectors.versions_of(tenant.partnership)
     version = get_object_or_404(versions, code=code)
-    context = {"tenant": tenant, "version": version}
+    context = {"tenant": tenant, "version": version, "stuck": is_stuck(version)}
     if request.htmx:
         context["status"] = version_status(version, versions.first())
         return render(request, "agreements/partials/version_progress.html", context)
@@ -192,6 +193,23 @@ def version_detail(request, tenant, code):
         open_round=next((r for r in rounds if r.status == RoundStatus.OPEN), None),
     )
     return render(request, "agreements/version_detail.html", context)
+
+
+@partnership_view(need="lead")
+@require_POST
+def version_render(request, tenant, code):
+    """Make the PDF again when its rendering failed or got stuck: once, never a second PDF."""
+    version = get_object_or_404(selectors.versions_of(tenant.partnership), code=code)
+    try:
+        asked = services.version_render_again(version=version)
+    except ValidationError as error:
+        messages.info(request, " ".join(error.messages))
+    else:
+        if asked:
+            messages.success(request, _("The PDF is being made again."))
+        else:
+            messages.info(request, _("The PDF of this version is already there."))
+    return redirect("agreements:version-detail", slug=tenant.partnership.slug, code=version.code)
 
 
 def _pdf_response(tenant, code, *, as_attachment):

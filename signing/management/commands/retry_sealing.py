@@ -4,14 +4,15 @@ Finishes every completed signing round that is not finished yet (docs/rules.md Â
 document kind's completion and the seal run as a task after the last signature and record
 their failure instead of losing anything, so this command, run by cron or by hand after
 fixing the cause, tries again. Exits with status 1 if
-any round still fails.
+any round still fails. `manage.py recover_tasks` queues the stale ones again by itself
+(signing/recovery.py).
 """
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db.models import Q
 from django_scopes import scopes_disabled
 
-from signing.models import RoundStatus, SigningRound
+from signing.models import SigningRound
+from signing.recovery import describe, rounds_to_seal
 from signing.tasks import seal_round
 
 
@@ -20,12 +21,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         with scopes_disabled():
-            pending = list(
-                SigningRound.objects.filter(status=RoundStatus.COMPLETED)
-                .filter(Q(final_pdf_sha256="") | Q(finished_at=None))
-                .select_related("partnership", "document")
-                .order_by("completed_at", "pk")
-            )
+            pending = list(rounds_to_seal())
         failed = 0
         for signing_round in pending:
             result = seal_round.call(signing_round.pk)
@@ -40,11 +36,7 @@ class Command(BaseCommand):
                 detail = f" ({error})" if error else ""
             else:
                 detail = ""
-            self.stdout.write(
-                f"{signing_round.partnership.slug} {signing_round.document.title} "
-                f"round {signing_round.code}: "
-                f"{result}{detail}"
-            )
+            self.stdout.write(f"{describe(signing_round)}: {result}{detail}")
         if failed:
             raise CommandError(f"{failed} of {len(pending)} rounds could not be sealed.")
         self.stdout.write(f"{len(pending)} rounds were waiting to be sealed; none failed.")
