@@ -4,13 +4,17 @@ in-memory backend)."""
 
 import re
 import socket
+import threading
+import time
 from datetime import timedelta
 from io import StringIO
 
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.core.mail.backends import locmem
 from django.core.management import call_command
+from django.db import connection
 from django.test import TestCase
 from django.urls import reverse
 from django.utils import timezone
@@ -446,3 +450,70 @@ def test_healthz_reports_mail_waiting_too_long(client, db, server, act):
     later()
     send_queued()
     assert client.get("/healthz").json()["checks"]["queue:mail"]["oldest_age_seconds"] is None
+
+
+def test_sending_a_round_with_the_mail_server_down_says_so_at_once(
+    transactional_db, partnership, leader, client, server
+):
+    """Committed for real, as in production: the page that sends sees what became of the
+    links."""
+    from tests.test_round_pages import day
+
+    with scopes_disabled():
+        version = signing_version(partnership, parties=2)
+    client.force_login(leader)
+    send = reverse("agreements:round-send", kwargs={"slug": partnership.slug, "code": version.code})
+    response = client.post(send, {"deadline": day(10), "order": "parallel"}, follow=True)
+    html = response.content.decode()
+    assert "2 links konden nog niet worden gemaild" in html
+    assert "E-mail aan tekenaar1@partner1.nl niet afgeleverd" in html
+
+
+def test_inviting_with_the_mail_server_down_says_so_at_once(
+    transactional_db, partnership, leader, client, server
+):
+    client.force_login(leader)
+    response = client.post(
+        reverse("partners:invitation-create", kwargs={"slug": partnership.slug}),
+        {"email": "nieuw@example.nl", "role": "editor"},
+        follow=True,
+    )
+    assert "kon nog niet worden gemaild" in response.content.decode()
+    server.up()
+    response = client.post(
+        reverse("partners:invitation-create", kwargs={"slug": partnership.slug}),
+        {"email": "ander@example.nl", "role": "editor"},
+        follow=True,
+    )
+    assert "Uitnodiging verstuurd naar ander@example.nl" in response.content.decode()
+
+
+class SlowBackend(locmem.EmailBackend):
+    """The in-memory backend with a mail server that takes its time."""
+
+    def send_messages(self, messages):
+        time.sleep(0.01)
+        return super().send_messages(messages)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs parallel transactions")
+def test_two_cron_runs_at_once_send_every_message_once(transactional_db, settings):
+    settings.EMAIL_BACKEND = "tests.test_outbox.SlowBackend"
+    for number in range(30):
+        outbox.enqueue(f"p{number}@example.nl", "Onderwerp", "Tekst", send_after_commit=False)
+    counts = []
+
+    def run():
+        try:
+            counts.append(outbox.send_due()["sent"])
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sum(counts) == 30
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(f"p{n}@example.nl" for n in range(30))
+    assert set(Message.objects.values_list("status", flat=True)) == {Status.SENT}

@@ -12,9 +12,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from outbox.selectors import undelivered_about
 from partners.tenancy import partnership_view
 from signing import audit
 from signing import services as signing
@@ -94,10 +96,7 @@ def send_page(request, tenant, *, document, template: str, template_context: dic
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(
-                request,
-                _("%(title)s was sent for signing.") % {"title": signing_round.document.title},
-            )
+            _report_sending(request, signing_round)
             return _to_round(tenant, signing_round)
     context = {
         "tenant": tenant,
@@ -125,6 +124,28 @@ def _preview(request, document, form: SendForm, signers) -> dict | None:
         sender=request.user,
     )
     return {"signer": signers[0], "subject": subject, "body": body}
+
+
+def _report_sending(request, signing_round) -> None:
+    """Sent, and whether every link reached its signatory (delivered after commit: with a
+    task worker they may still be on their way; the round page follows them)."""
+    title = signing_round.document.title
+    ids = signing_round.requests.values_list("pk", flat=True)
+    undelivered = len(undelivered_about(SignatureRequest, ids))
+    if undelivered:
+        messages.warning(
+            request,
+            ngettext(
+                "%(title)s was sent for signing, but %(count)s link could not be e-mailed "
+                "yet. Sterk tries again by itself; the signatories below show it.",
+                "%(title)s was sent for signing, but %(count)s links could not be e-mailed "
+                "yet. Sterk tries again by itself; the signatories below show it.",
+                undelivered,
+            )
+            % {"title": title, "count": undelivered},
+        )
+    else:
+        messages.success(request, _("%(title)s was sent for signing.") % {"title": title})
 
 
 # --- Following a round --------------------------------------------------------------------
