@@ -126,6 +126,8 @@ SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
 AXES_USERNAME_FORM_FIELD = "username"
+# Count tries per normalised address: "A@x.nl" and " a@X.NL " are one account with one limit.
+AXES_USERNAME_CALLABLE = "accounts.views.lockout_username"
 AXES_VERBOSE = False
 
 LANGUAGE_CODE = "nl"
