@@ -15,7 +15,7 @@ from django.urls import reverse
 from django_scopes import scopes_disabled
 
 from signing import services as signing
-from signing.models import SignatureRequest
+from signing.models import AuditEvent, SignatureRequest
 from sterk.templatetags.bars import bar_width
 from tests.factories import PASSWORD, send_round, signing_version
 
@@ -132,6 +132,32 @@ def test_the_admin_has_the_policy_too(admin_client):
     assert response.status_code == 200
     directives = assert_strict(response)
     assert directives["frame-ancestors"] == ["'none'"]
+
+
+PNG_URL = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
+
+
+def test_our_admin_pages_use_classes_not_style_attributes(admin_client, partnership, leader):
+    with scopes_disabled():
+        version = signing_version(partnership, parties=1)
+        signing_round = send_round(version, leader)
+        sig = SignatureRequest.objects.filter(round=signing_round).first()
+        SignatureRequest.objects.filter(pk=sig.pk).update(signature_image=PNG_URL)
+        event = AuditEvent.objects.filter(chain=signing_round.chain).first()
+    pages = [
+        f"/admin/agreements/agreementversion/{version.pk}/change/",
+        f"/admin/signing/document/{signing_round.document.pk}/change/",
+        f"/admin/signing/signaturerequest/{sig.pk}/change/",
+        f"/admin/signing/signinground/{signing_round.pk}/change/",
+        f"/admin/signing/auditevent/{event.pk}/change/",
+    ]
+    for path in pages:
+        response = admin_client.get(path)
+        assert response.status_code == 200, path
+        html = response.content.decode()
+        assert not re.search(r"<style\b|\sstyle\s*=", html), path
+        assert "css/admin.css" in html, path
+    assert 'class="sterk-signature-preview"' in admin_client.get(pages[2]).content.decode()
 
 
 def test_the_500_page_needs_no_inline_style():
