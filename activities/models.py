@@ -10,6 +10,7 @@ from django_scopes import ScopedManager
 from simple_history.models import HistoricalRecords
 
 from partners.models import Organisation, Partnership
+from sterk.validators import validate_single_line
 
 
 class GoalHorizon(models.TextChoices):
@@ -22,10 +23,12 @@ class Goal(models.Model):
 
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     partnership = models.ForeignKey(Partnership, on_delete=models.PROTECT, related_name="goals")
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(_("title"), max_length=200, validators=[validate_single_line])
     description = models.TextField(_("description"), max_length=5000, blank=True)
     regional_need = models.TextField(_("regional need it answers"), max_length=5000, blank=True)
-    indicator = models.CharField(_("indicator"), max_length=200, blank=True)
+    indicator = models.CharField(
+        _("indicator"), max_length=200, blank=True, validators=[validate_single_line]
+    )
     target_value = models.DecimalField(
         _("target value"),
         max_digits=14,
@@ -34,7 +37,7 @@ class Goal(models.Model):
         blank=True,
         validators=[MinValueValidator(0)],
     )
-    unit = models.CharField(_("unit"), max_length=50, blank=True)
+    unit = models.CharField(_("unit"), max_length=50, blank=True, validators=[validate_single_line])
     horizon = models.CharField(
         _("horizon"), max_length=10, choices=GoalHorizon.choices, default=GoalHorizon.LONG
     )
@@ -83,9 +86,12 @@ class Activity(models.Model):
         Partnership, on_delete=models.PROTECT, related_name="activities"
     )
     short_code = models.CharField(
-        _("code"), max_length=20, help_text=_("Short and unique in the partnership, e.g. A7.")
+        _("code"),
+        max_length=20,
+        help_text=_("Short and unique in the partnership, e.g. A7."),
+        validators=[validate_single_line],
     )
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(_("title"), max_length=200, validators=[validate_single_line])
     description = models.TextField(_("description"), max_length=5000, blank=True)
     form = models.PositiveSmallIntegerField(
         _("form of cooperation"), choices=CooperationForm.choices
@@ -116,6 +122,7 @@ class Activity(models.Model):
         _("other funding"),
         max_length=200,
         blank=True,
+        validators=[validate_single_line],
         help_text=_("Another scheme that already pays for it, e.g. a RIF project number."),
     )
     other_funding_note = models.TextField(_("note on other funding"), max_length=2000, blank=True)
@@ -272,7 +279,9 @@ class Evaluation(models.Model):
         related_name="evaluations",
         verbose_name=_("organisations that took part"),
     )
-    other_participants = models.CharField(_("others who took part"), max_length=500, blank=True)
+    other_participants = models.CharField(
+        _("others who took part"), max_length=500, blank=True, validators=[validate_single_line]
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )

@@ -52,10 +52,13 @@ class AgreementVersionAdmin(admin.ModelAdmin):
     ]
     readonly_fields = fields
 
+    class Media:
+        css = {"all": ["css/admin.css"]}
+
     @admin.display(description=_("snapshot"))
     def snapshot_pretty(self, obj):
         text = json.dumps(obj.snapshot, indent=2, sort_keys=True, ensure_ascii=False)
-        return format_html('<pre style="white-space: pre-wrap">{}</pre>', text)
+        return format_html('<pre class="sterk-pre-wrap">{}</pre>', text)
 
     def has_add_permission(self, request):
         return False

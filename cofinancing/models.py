@@ -11,6 +11,7 @@ from simple_history.models import HistoricalRecords
 
 from activities.models import Activity
 from partners.models import Organisation, Partnership
+from sterk.validators import validate_single_line
 
 MONEY_FIELD = {"max_digits": 14, "decimal_places": 2}
 
@@ -24,7 +25,7 @@ class Scheme(models.Model):
     """A regulation period of STO with its share, base and default hourly rate."""
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(_("name"), max_length=100, validators=[validate_single_line])
     start_year = models.PositiveSmallIntegerField(_("first year"))
     end_year = models.PositiveSmallIntegerField(_("last year"))
     share = models.DecimalField(
@@ -100,7 +101,9 @@ class CostLine(models.Model):
     partnership = models.ForeignKey(Partnership, on_delete=models.PROTECT, related_name="+")
     year = models.PositiveSmallIntegerField(_("year"))
     category = models.CharField(_("category"), max_length=30, choices=CostCategory.choices)
-    description = models.CharField(_("description"), max_length=300)
+    description = models.CharField(
+        _("description"), max_length=300, validators=[validate_single_line]
+    )
     unit_price = models.DecimalField(_("price"), **MONEY_FIELD)
     quantity = models.DecimalField(_("quantity"), max_digits=12, decimal_places=2)
     amount = models.DecimalField(
@@ -133,7 +136,9 @@ class FundingLine(models.Model):
     partnership = models.ForeignKey(Partnership, on_delete=models.PROTECT, related_name="+")
     year = models.PositiveSmallIntegerField(_("year"))
     source = models.CharField(_("source"), max_length=20, choices=FundingSource.choices)
-    description = models.CharField(_("description"), max_length=300, blank=True)
+    description = models.CharField(
+        _("description"), max_length=300, blank=True, validators=[validate_single_line]
+    )
     amount = models.DecimalField(_("amount"), **MONEY_FIELD)
 
     history = HistoricalRecords()
@@ -186,7 +191,9 @@ class Contribution(models.Model):
     )
     year = models.PositiveSmallIntegerField(_("year"))
     kind = models.CharField(_("kind"), max_length=20, choices=ContributionKind.choices)
-    description = models.CharField(_("description"), max_length=300)
+    description = models.CharField(
+        _("description"), max_length=300, validators=[validate_single_line]
+    )
     status = models.CharField(
         _("status"),
         max_length=20,
@@ -219,11 +226,14 @@ class Contribution(models.Model):
     project_share = models.DecimalField(
         _("project share (%)"), max_digits=5, decimal_places=2, null=True, blank=True
     )
-    machine_id = models.CharField(_("machine identifier"), max_length=100, blank=True)
+    machine_id = models.CharField(
+        _("machine identifier"), max_length=100, blank=True, validators=[validate_single_line]
+    )
     other_funding = models.CharField(
         _("other funding"),
         max_length=300,
         blank=True,
+        validators=[validate_single_line],
         help_text=_("Filled in when another scheme already pays for this; it then does not count."),
     )
     value = models.DecimalField(_("value"), **MONEY_FIELD)

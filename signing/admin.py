@@ -15,6 +15,10 @@ class ReadOnlyAdminMixin:
     (signing.services), which record every change in the audit trail; an edit here would
     bypass it."""
 
+    class Media:
+        # Classes for the JSON and the drawn signature below: the CSP refuses style attributes.
+        css = {"all": ["css/admin.css"]}
+
     def has_add_permission(self, request, obj=None):
         return False
 
@@ -27,7 +31,7 @@ class ReadOnlyAdminMixin:
 
 def _pretty_json(value) -> str:
     text = json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False)
-    return format_html('<pre style="white-space: pre-wrap">{}</pre>', text)
+    return format_html('<pre class="sterk-pre-wrap">{}</pre>', text)
 
 
 # The link's salt and hash and the code's hash are left out everywhere: the salt with the
@@ -149,7 +153,7 @@ class SignatureRequestAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         if not obj.signature_image.startswith("data:image/png;base64,"):
             return "—"
         return format_html(
-            '<img src="{}" alt="{}" style="max-height: 6rem">',
+            '<img src="{}" alt="{}" class="sterk-signature-preview">',
             obj.signature_image,
             _("drawn signature"),
         )

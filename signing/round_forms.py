@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from partners.forms.interactions import DateInput
 from signing import services as signing
 from signing.models import RoundStatus, SigningRound
+from sterk.validators import validate_single_line
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 DEFAULT_DEADLINE_DAYS = 14
@@ -258,6 +259,7 @@ class PaperForm(forms.Form):
     signed_by = forms.CharField(
         label=_("Signed by"),
         max_length=200,
+        validators=[validate_single_line],
         help_text=_("The name of the person who signed, as on the paper."),
     )
     signed_on = forms.DateField(label=_("Signed on"), widget=DateInput())

@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from signing import services as signing
+from sterk.validators import validate_single_line
 
 # ASCII digits only: str.isdigit() would also take "١٢٣٤٥٦" and cost the signatory a try.
 SIX_DIGITS = re.compile(r"[0-9]{6}")
@@ -81,6 +82,7 @@ class SignForm(ServiceErrorsMixin, forms.Form):
         label=_("Your full name"),
         # The service allows 200 characters and says so; the form only stops absurd input.
         max_length=1000,
+        validators=[validate_single_line],
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
         help_text=_("Type your name as you would sign it: first name and surname."),
     )
@@ -159,7 +161,11 @@ class DeclineForm(ServiceErrorsMixin, forms.Form):
 class RedirectForm(ServiceErrorsMixin, forms.Form):
     """ "I am not the right person": who is."""
 
-    name = forms.CharField(label=_("Name of the person who can sign"), max_length=300)
+    name = forms.CharField(
+        label=_("Name of the person who can sign"),
+        max_length=300,
+        validators=[validate_single_line],
+    )
     email = forms.EmailField(label=_("Their e-mail address"), required=False, max_length=254)
     note = forms.CharField(
         label=_("Note for the project leader"),

@@ -180,3 +180,35 @@ def test_signing_out_says_so(client, leader):
     client.force_login(leader)
     response = client.post(reverse("accounts:logout"), follow=True)
     assert [m.level_tag for m in response.context["messages"]] == ["info"]
+
+
+VARIANTS = ["LEIDER@twente.nl", " leider@TWENTE.NL ", "Leider@Twente.Nl", "\tleider@twente.nl\n"]
+
+
+@pytest.mark.parametrize("right_variant", ["leider@twente.nl", " LEIDER@TWENTE.NL "])
+def test_case_and_whitespace_variants_of_one_address_share_the_tries(
+    client, leader, settings, right_variant
+):
+    tries = [*VARIANTS, "leider@twente.nl"][: settings.AXES_FAILURE_LIMIT]
+    assert len(tries) == settings.AXES_FAILURE_LIMIT == 5
+    for attempt in tries[:-1]:
+        assert _login(client, attempt, "wrong").status_code == 200
+    assert _login(client, tries[-1], "wrong").status_code == 429
+    response = _login(client, right_variant, PASSWORD)
+    assert response.status_code == 429
+    assert "tijdelijk geblokkeerd" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_a_variant_of_the_address_signs_in_before_the_limit(client, leader, settings):
+    for attempt in VARIANTS[: settings.AXES_FAILURE_LIMIT - 1]:
+        _login(client, attempt, "wrong")
+    assert _login(client, " LEIDER@twente.NL ", PASSWORD).status_code == 302
+
+
+def test_lockout_username_normalises_credentials_and_posted_data(rf):
+    from accounts.views import lockout_username
+
+    assert lockout_username(None, {"username": "  A@X.nl "}) == "a@x.nl"
+    assert lockout_username(rf.post("/", {"username": " B@Y.NL"})) == "b@y.nl"
+    assert lockout_username(rf.post("/", {})) is None

@@ -295,7 +295,7 @@ def test_dashboard_panel_shows_the_share_met(partnership, contributions):
         summary = partnership_summary(partnership=partnership)
     html = _panel(partnership, summary)
     assert "text-bg-success" in html
-    assert "width: 140%" in html  # 1,500 of 1,075: the bar is full
+    assert "bar-w-100" in html  # 1,500 of 1,075: the bar is full
 
 
 def test_dashboard_panel_without_a_budget_links_the_leader_to_the_scheme(partnership):

@@ -21,6 +21,7 @@ from signing.selectors import round_status
 from signing.views.rounds import send_page
 from sterk.canonical import snapshot_hash
 from sterk.lists import paginate
+from sterk.security import framed_by_own_pages
 
 AREAS = ("parties", "amounts", "signatories", "texts")
 
@@ -227,6 +228,7 @@ def _pdf_response(tenant, code, *, as_attachment):
 
 
 @xframe_options_sameorigin
+@framed_by_own_pages
 @partnership_view()
 @require_GET
 def version_preview(request, tenant, code):

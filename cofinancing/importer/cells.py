@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from cofinancing.importer.spec import MAX_NUMBER
 from sterk.money import parse_dutch_number, round_money
+from sterk.validators import SINGLE_LINE_MESSAGE, has_line_break
 
 DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y")
 
@@ -26,7 +27,9 @@ def is_blank(value) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def text(value, *, max_length: int) -> str:
+def text(value, *, max_length: int, multiline: bool = False) -> str:
+    """The cell as text; one line unless `multiline` (a name, a title, a description that
+    lands in a one-line field refuses a line break, as the field does in a form)."""
     if is_blank(value):
         return ""
     if isinstance(value, float) and math.isfinite(value) and value.is_integer():
@@ -38,6 +41,8 @@ def text(value, *, max_length: int) -> str:
         raise CellValueError(
             _("Keep this to %(limit)d characters or fewer.") % {"limit": max_length}
         )
+    if not multiline and has_line_break(result):
+        raise CellValueError(str(SINGLE_LINE_MESSAGE))
     return result
 
 

@@ -273,7 +273,7 @@ class Planner:
         sheet = PARTNERSHIP
         found: dict[str, Row] = {}
         for row in self.rows[sheet]:
-            given = text(row.cells["Veld"], max_length=10_000)
+            given = text(row.cells["Veld"], max_length=10_000, multiline=True)
             label = {f.casefold(): f for f in PARTNERSHIP_FIELDS}.get(given.casefold(), given)
             if label not in PARTNERSHIP_FIELDS:
                 self.fail(
@@ -371,7 +371,7 @@ class Planner:
             brin = get(sheet, row, "BRIN", text, max_length=4)
             city = get(sheet, row, "Plaats", text, max_length=100)
             override = get(sheet, row, "Telt als bedrijfsleven", choice, words=YES_NO)
-            justification = get(sheet, row, "Onderbouwing", text, max_length=2000)
+            justification = get(sheet, row, "Onderbouwing", text, max_length=2000, multiline=True)
             if name is not BAD:
                 self.organisation_keys.add(name_key(name))
                 self.duplicate(sheet, row, "Naam", seen, name_key(name))
@@ -547,7 +547,9 @@ class Planner:
             "amount": get(sheet, row, "Bedrag", number),
             "hours": get(sheet, row, "Uren", number),
             "hourly_rate": get(sheet, row, "Uurtarief", number),
-            "rate_justification": get(sheet, row, "Onderbouwing uurtarief", text, max_length=2000),
+            "rate_justification": get(
+                sheet, row, "Onderbouwing uurtarief", text, max_length=2000, multiline=True
+            ),
             "units": get(sheet, row, "Eenheden", number),
             "unit_price": get(sheet, row, "Prijs per eenheid", number),
             "acquisition_value": get(sheet, row, "Aanschafwaarde", number),

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from partners.models import Authority, Contact, EvidenceSource, Signatory
 from partners.signing import authorities_for_kind
+from sterk.validators import validate_single_line
 
 
 class ContactForm(forms.ModelForm):
@@ -62,6 +63,7 @@ class SignatoryForm(forms.Form):
         label=_("Reference"),
         required=False,
         max_length=200,
+        validators=[validate_single_line],
         help_text=_("For example the number of the KvK extract or of the mandate decision."),
     )
     evidence_date = forms.DateField(

@@ -3,6 +3,7 @@ from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
 from partners.models import Role
+from sterk.validators import validate_single_line
 
 
 class InvitationForm(forms.Form):
@@ -17,8 +18,16 @@ class RoleForm(forms.Form):
 class AcceptInvitationForm(forms.Form):
     """Name and password for a person who has no account yet."""
 
-    first_name = forms.CharField(label=_("First name"), max_length=150)
-    last_name = forms.CharField(label=_("Last name"), max_length=150)
+    first_name = forms.CharField(
+        label=_("First name"),
+        max_length=150,
+        validators=[validate_single_line],
+    )
+    last_name = forms.CharField(
+        label=_("Last name"),
+        max_length=150,
+        validators=[validate_single_line],
+    )
     password1 = forms.CharField(
         label=_("Password"),
         strip=False,

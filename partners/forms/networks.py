@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from partners.models import Network, Organisation
+from sterk.validators import validate_single_line
 
 
 class NetworkForm(forms.ModelForm):
@@ -36,6 +37,7 @@ class NetworkMemberForm(forms.Form):
     role = forms.CharField(
         label=_("Role in the network"),
         max_length=200,
+        validators=[validate_single_line],
         required=False,
         help_text=_("For example: member, founder, chair, host of the fieldlab."),
     )
@@ -51,6 +53,7 @@ class NetworkMemberRoleForm(forms.Form):
     role = forms.CharField(
         label=_("Role in the network"),
         max_length=200,
+        validators=[validate_single_line],
         required=False,
         help_text=_("For example: member, founder, chair, host of the fieldlab."),
     )

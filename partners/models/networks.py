@@ -9,6 +9,7 @@ from django_scopes import ScopedManager
 
 from partners.models.organisations import Contact, Organisation
 from partners.models.tenancy import Partnership
+from sterk.validators import validate_single_line
 
 # --- Networks and contact moments ---------------------------------------------------------
 
@@ -30,7 +31,7 @@ class NetworkKind(models.TextChoices):
 class Network(models.Model):
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     partnership = models.ForeignKey(Partnership, on_delete=models.PROTECT, related_name="networks")
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name"), max_length=200, validators=[validate_single_line])
     kind = models.CharField(_("kind"), max_length=30, choices=NetworkKind.choices)
     website = models.URLField(_("website"), max_length=300, blank=True)
     description = models.TextField(_("description"), max_length=5000, blank=True)
@@ -71,7 +72,9 @@ class NetworkMember(models.Model):
         related_name="network_memberships",
         verbose_name=_("organisation"),
     )
-    role = models.CharField(_("role in the network"), max_length=200, blank=True)
+    role = models.CharField(
+        _("role in the network"), max_length=200, blank=True, validators=[validate_single_line]
+    )
 
     objects = ScopedManager(partnership="partnership")
 
@@ -120,7 +123,9 @@ class Interaction(models.Model):
         settings.AUTH_USER_MODEL, blank=True, related_name="+", verbose_name=_("our people")
     )
     summary = models.TextField(_("summary"), max_length=5000)
-    next_step = models.CharField(_("next step"), max_length=300, blank=True)
+    next_step = models.CharField(
+        _("next step"), max_length=300, blank=True, validators=[validate_single_line]
+    )
     next_step_due = models.DateField(_("next step due"), null=True, blank=True)
     next_step_owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,

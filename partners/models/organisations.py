@@ -13,6 +13,7 @@ from django_scopes import ScopedManager
 from simple_history.models import HistoricalRecords
 
 from partners.models.tenancy import Partnership
+from sterk.validators import validate_single_line
 
 # --- Organisations and the people behind them -------------------------------------------
 
@@ -120,7 +121,7 @@ class Organisation(models.Model):
         related_name="organisations",
         verbose_name=_("partnership"),
     )
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name"), max_length=200, validators=[validate_single_line])
     kind = models.CharField(_("kind"), max_length=30, choices=OrganisationKind.choices)
     sector = models.CharField(_("sector"), max_length=30, choices=Sector.choices, blank=True)
     kvk_number = models.CharField(
@@ -136,9 +137,15 @@ class Organisation(models.Model):
     legal_form = models.CharField(
         _("legal form"), max_length=20, choices=LegalForm.choices, blank=True
     )
-    address = models.CharField(_("address"), max_length=200, blank=True)
-    postal_code = models.CharField(_("postal code"), max_length=10, blank=True)
-    city = models.CharField(_("city"), max_length=100, blank=True)
+    address = models.CharField(
+        _("address"), max_length=200, blank=True, validators=[validate_single_line]
+    )
+    postal_code = models.CharField(
+        _("postal code"), max_length=10, blank=True, validators=[validate_single_line]
+    )
+    city = models.CharField(
+        _("city"), max_length=100, blank=True, validators=[validate_single_line]
+    )
     website = models.URLField(_("website"), max_length=300, blank=True)
     notes = models.TextField(_("notes"), max_length=5000, blank=True)
     relationship_owner = models.ForeignKey(
@@ -235,10 +242,12 @@ class Contact(models.Model):
         related_name="contacts",
         verbose_name=_("organisation"),
     )
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name"), max_length=200, validators=[validate_single_line])
     email = models.EmailField(_("e-mail address"), blank=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True, validators=[validate_phone])
-    job_title = models.CharField(_("job title"), max_length=200, blank=True)
+    job_title = models.CharField(
+        _("job title"), max_length=200, blank=True, validators=[validate_single_line]
+    )
     is_primary = models.BooleanField(_("primary contact"), default=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
@@ -310,7 +319,9 @@ class Signatory(models.Model):
     evidence_source = models.CharField(
         _("evidence"), max_length=30, choices=EvidenceSource.choices, blank=True
     )
-    evidence_reference = models.CharField(_("reference"), max_length=200, blank=True)
+    evidence_reference = models.CharField(
+        _("reference"), max_length=200, blank=True, validators=[validate_single_line]
+    )
     evidence_date = models.DateField(_("date of the evidence"), null=True, blank=True)
     checked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -10,19 +10,21 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
+from sterk.validators import validate_single_line
+
 
 class Partnership(models.Model):
     """A region in the programme: the tenant every business record belongs to."""
 
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name"), max_length=200, validators=[validate_single_line])
     slug = models.SlugField(
         _("short name in addresses"),
         max_length=60,
         unique=True,
         help_text=_("Lower-case letters, digits and hyphens; appears in the address /p/<slug>/."),
     )
-    region = models.CharField(_("region"), max_length=200)
+    region = models.CharField(_("region"), max_length=200, validators=[validate_single_line])
     start_year = models.PositiveSmallIntegerField(
         _("start year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
     )

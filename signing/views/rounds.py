@@ -35,6 +35,7 @@ from signing.round_forms import (
 from signing.selectors import round_status
 from signing.views.sign import page_response
 from sterk.lists import paginate
+from sterk.security import framed_by_own_pages
 
 EVENTS_PER_PAGE = 25
 
@@ -201,6 +202,7 @@ SCAN_TYPES = {"pdf": "application/pdf", "png": "image/png", "jpg": "image/jpeg"}
 
 
 @xframe_options_sameorigin
+@framed_by_own_pages
 @partnership_view()
 @require_GET
 def round_document(request, tenant, code):

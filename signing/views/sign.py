@@ -31,6 +31,7 @@ from signing.kinds import document_filename, find_kind
 from signing.models import RequestStatus, RoundStatus, SignatureRequest
 from signing.pages import nearest_width, page_image, page_list
 from signing.sign_forms import CodeForm, DeclineForm, RedirectForm, SignForm
+from sterk.security import framed_by_own_pages
 
 PRIVATE_HEADERS = {
     # A link's page holds a personal token and a half-finished signature: never cached,
@@ -406,6 +407,7 @@ def sign_page(request, token):
 
 @_private
 @xframe_options_sameorigin
+@framed_by_own_pages
 @require_GET
 def sign_document(request, token):
     """The exact PDF of the document, for as long as the link could show it."""

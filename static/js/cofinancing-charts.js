@@ -37,6 +37,13 @@
     }
     var values = data.values.map(Number);
     var bar = canvas.dataset.chart === "bar";
+    // A bar per row: the box grows with the rows (data-rows). Set here, through the DOM, as
+    // the Content-Security-Policy refuses a style attribute in the page.
+    var box = canvas.parentElement;
+    var rows = box ? parseInt(box.dataset.rows, 10) : NaN;
+    if (rows >= 0) {
+      box.style.height = "calc(" + rows + " * 1.75rem + 4rem)";
+    }
     var colours = Array.isArray(data.business)
       ? data.business.map(function (counts) { return counts ? BUSINESS : NOT_BUSINESS; })
       : values.map(function (_value, index) { return PALETTE[index % PALETTE.length]; });

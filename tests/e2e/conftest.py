@@ -76,11 +76,59 @@ def launch_browser(browser_type_launch_args, browser_type):
     return launch
 
 
+# The Content-Security-Policy (sterk/settings.py) is never bypassed here: a page that breaks
+# it fails its test. Every browser context reports violations two ways: Chromium's console
+# message ("Refused to ... because it violates the following Content Security Policy
+# directive") and the page's securitypolicyviolation event, which this script turns into a
+# console message of its own (it runs in every frame, before the page's scripts).
+CSP_PREFIX = "CSP violation:"
+CSP_LISTENER = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  console.error(
+    "CSP_PREFIX " + event.effectiveDirective + " refused " + (event.blockedURI || "inline") +
+    " in " + (event.sourceFile || event.documentURI) + ":" + event.lineNumber +
+    (event.sample ? " (" + event.sample + ")" : "")
+  );
+});
+""".replace("CSP_PREFIX", CSP_PREFIX)
+CSP_VIOLATIONS: list[str] = []
+
+
+def watch_csp(context):
+    """Record every CSP violation in `context`; the test fails at teardown if there was one."""
+    context.add_init_script(CSP_LISTENER)
+
+    def on_console(message):
+        text = message.text
+        if text.startswith(CSP_PREFIX) or "Content Security Policy" in text:
+            CSP_VIOLATIONS.append(f"{message.location.get('url', '')}: {text}")
+
+    context.on("console", on_console)
+    return context
+
+
 @pytest.fixture(scope="package")
 def browser(launch_browser):
     browser = launch_browser()
+    new_context = browser.new_context
+
+    def new_watched_context(*args, **kwargs):
+        # Bypassing the policy would hide exactly what these tests look for.
+        assert not kwargs.get("bypass_csp"), "browser tests keep the Content-Security-Policy"
+        return watch_csp(new_context(*args, **kwargs))
+
+    # pytest-playwright's `context` and the tests' own browser.new_context() both come here.
+    browser.new_context = new_watched_context
     yield browser
     browser.close()
+
+
+@pytest.fixture(autouse=True)
+def _no_csp_violations():
+    CSP_VIOLATIONS.clear()
+    yield
+    violations, CSP_VIOLATIONS[:] = list(CSP_VIOLATIONS), []
+    assert not violations, "Content-Security-Policy violations:\n" + "\n".join(violations)
 
 
 @pytest.fixture(scope="package")
