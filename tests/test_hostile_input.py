@@ -12,6 +12,7 @@ from activities.models import Activity, Evaluation, Goal
 from partners.models import Interaction, StageChange
 from sterk.redirects import is_local_path, safe_next
 from tests.factories import (
+    ActivityFactory,
     ContactFactory,
     GoalFactory,
     InteractionFactory,
@@ -107,6 +108,10 @@ def test_an_id_beyond_any_integer_column_matches_no_row(partnership):
     assert list(Goal.objects.filter(pk__in=[huge])) == []
     assert list(Goal.objects.filter(pk__in=[huge, -huge, goal.pk])) == [goal]
     assert list(Goal.objects.exclude(pk__in=[huge])) == [goal]
+    activity = ActivityFactory(partnership=partnership, lead_organisation=None)
+    activity.goals.add(goal)
+    assert list(Activity.objects.filter(lead_organisation__in=[huge, -huge])) == []
+    assert list(Activity.objects.filter(goals__in=[huge, goal.pk])) == [activity]
 
 
 def _activity_data(**overrides):
