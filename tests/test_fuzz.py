@@ -1,10 +1,14 @@
 """Hostile input on every page of the permission matrix: never a 500, and a refusal changes
 nothing.
 
-For each URL of tests/test_permissions.py's matrix, as each role, every field of its forms
+For each URL of tests/test_permissions.py's matrix that takes a form, the fields of its forms
 (read from the pages themselves, as the leader sees them) and the parameters views read
-directly get each value of a fixed hostile set (tests/fuzzing.py), and another partnership's
-ids. Deterministic: the same requests every run, one test per URL.
+directly get a fixed hostile set (tests/fuzzing.py) and another partnership's ids and codes:
+every value in every field (a Latin square, one request per value) for the most privileged
+role allowed, then each field alone on the form's own values; every other role sends one
+request with a hostile value in every field. A refused post leaves every row of the apps as
+it was, and no row ends up linked to another partnership's. Deterministic: the same requests
+every run, one test per URL.
 """
 
 import datetime
@@ -47,7 +51,12 @@ DIRECT_GET = {
     "signing:round-page-image": ["w"],
     "sign:page-image": ["w"],
     "agreements:agreement-list": ["page"],
+    "activities:goal-list": ["page"],
+    "activities:evaluation-list": ["page"],
+    "partners:gone-quiet": ["page"],
 }
+# Read on every page that has them: `next` (sign-in) and `page` (sterk.lists.paginate).
+ALWAYS_GET = ["next", "page"]
 # An export takes the filter of its list.
 FILTER_OF = {
     "partners:organisation-export": "partners:organisation-list",
@@ -142,7 +151,7 @@ def foreign_ids(other_partnership, outsider):
 def _baseline(client, context, name, url, role):  # noqa: F811
     """What the form for `url` holds as shown, or the matrix's data for a POST without one."""
     data = {}
-    page = URLS[name].get("get") and name or _SOURCES.get(name)
+    page = name if "get" in URLS[name] else _SOURCES.get(name)
     if page is not None and URLS[page]["get"].expected[role] == 200:
         response = client.get(_url(URLS[page]["get"], context))
         if response.get("Content-Type", "").startswith("text/html"):
@@ -182,7 +191,7 @@ def _fields(name, method):
     if method == "get":
         found |= set(_FORMS.get(FILTER_OF.get(name, ""), {}).get("get", set()))
         found |= set(DIRECT_GET.get(name, []))
-        return sorted(found | {"next"})
+        return sorted(found | set(ALWAYS_GET))
     post = URLS[name].get("post")
     found |= set(post.data) if post else set()
     return sorted((found | set(DIRECT_POST)) - {"csrfmiddlewaretoken"})
@@ -196,7 +205,8 @@ def _plans(name) -> list[str]:
     """GET when the page has a query-string form or a view reads parameters from it; POST
     when a form or the matrix posts there."""
     plans = []
-    if "get" in URLS[name] and _fields(name, "get") != ["next"]:
+    reads = name in DIRECT_GET or _fields(name, "get") != sorted(ALWAYS_GET)
+    if "get" in URLS[name] and reads:
         plans.append("get")
     if "post" in URLS[name] or "post" in _FORMS.get(name, {}):
         plans.append("post")
