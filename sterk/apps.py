@@ -7,8 +7,11 @@ class SterkConfig(AppConfig):
 
     def ready(self):
         from outbox.selectors import oldest_waiting_age
+        from sterk import lookups
         from sterk.health import oldest_task_age, register_queue
 
+        # An integer beyond a column's range in an `in` lookup matches nothing.
+        lookups.register()
         # /healthz: the background tasks waiting for a worker (django-tasks-db), and the
         # e-mail waiting to be delivered (outbox), retries included.
         register_queue("tasks", oldest_task_age)

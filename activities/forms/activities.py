@@ -15,6 +15,9 @@ from partners.models import Organisation, Partnership
 
 PARTICIPANT_PREFIX = "participants"
 EXTRA_PARTICIPANT_ROWS = 2
+# More rows than any activity has participants. Django's own cap is 2,000 rows: a forged
+# TOTAL_FORMS made the page build and render that many, seconds of work for one request.
+MAX_PARTICIPANT_ROWS = 100
 
 
 class DateInput(forms.DateInput):
@@ -197,4 +200,7 @@ ParticipantFormSet = inlineformset_factory(
     fields=["organisation", "tasks", "responsibilities"],
     extra=EXTRA_PARTICIPANT_ROWS,
     can_delete=True,
+    max_num=MAX_PARTICIPANT_ROWS,
+    validate_max=True,
+    absolute_max=MAX_PARTICIPANT_ROWS,
 )

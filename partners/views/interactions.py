@@ -8,7 +8,6 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -18,6 +17,7 @@ from partners.selectors import interactions as selectors
 from partners.services import interactions as services
 from partners.tenancy import partnership_view
 from sterk.lists import paginate
+from sterk.redirects import safe_next
 
 # The "later" group of the follow-up list shows this many, with the total.
 LATER_LIMIT = 50
@@ -127,15 +127,6 @@ def interaction_delete(request, tenant, code):
     )
 
 
-def _safe_next(request, default: str) -> str:
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return default
-
-
 @partnership_view(need="write")
 @require_POST
 def next_step_done(request, tenant, code):
@@ -145,7 +136,7 @@ def next_step_done(request, tenant, code):
         partnership=tenant.partnership,
         code=code,
     )
-    back = _safe_next(request, reverse("partners:follow-up", args=[tenant.partnership.slug]))
+    back = safe_next(request, reverse("partners:follow-up", args=[tenant.partnership.slug]))
     undo = request.POST.get("undo") == "1"
     try:
         if undo:

@@ -2,7 +2,6 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -17,6 +16,7 @@ from partners.services import organisations as services
 from partners.tenancy import partnership_view
 from partners.views._exports import export_filename, invalid_filter_redirect
 from sterk.lists import paginate
+from sterk.redirects import safe_next
 from sterk.xlsx import workbook_response
 
 
@@ -208,16 +208,7 @@ def organisation_move(request, tenant, code):
             _("%(name)s is already in that stage (“%(stage)s”); nothing changed.")
             % {"name": organisation.name, "stage": organisation.get_stage_display()},
         )
-    return redirect(_safe_next(request) or _detail_url(organisation))
-
-
-def _safe_next(request):
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(
-        target, {request.get_host()}, request.is_secure()
-    ):
-        return target
-    return None
+    return redirect(safe_next(request, _detail_url(organisation)))
 
 
 @partnership_view(need="lead")
