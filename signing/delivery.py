@@ -2,12 +2,14 @@
 about a signature request or a round is recorded as queued, then delivered, or failed with
 the attempt and the mail server's error."""
 
+from django.db import transaction
 from django.urls import reverse
 from django_scopes import scopes_disabled
 
 from outbox import listeners
 from signing.audit import record
 from signing.models import SignatureRequest, SigningRound
+from signing.state import locked
 
 EVENTS = {"queued": "mail_queued", "sent": "mail_delivered", "failed": "mail_failed"}
 
@@ -23,13 +25,32 @@ def _subject(message):
         return SigningRound.objects.get(pk=message.object_id), None
 
 
+def _locked_subject(message):
+    """The same, locked in the order every writer of signing uses (the round, then the
+    request, then the chain's head in `record`): a delivery recorded while a signature is
+    being written waits for it instead of deadlocking with it."""
+    signing_round, signature_request = _subject(message)
+    if signature_request is not None:
+        return locked(signature_request)
+    with scopes_disabled():
+        signing_round = SigningRound.objects.select_for_update(of=("self",)).get(
+            pk=signing_round.pk
+        )
+    return signing_round, None
+
+
 def on_event(message, event: str) -> None:
     with scopes_disabled():  # the task worker has no partnership in scope
         _record(message, event)
 
 
 def _record(message, event: str) -> None:
-    signing_round, signature_request = _subject(message)
+    with transaction.atomic():
+        _record_locked(message, event)
+
+
+def _record_locked(message, event: str) -> None:
+    signing_round, signature_request = _locked_subject(message)
     data = {"email": message.to, "mail": message.kind}
     if event == "failed":
         data.update(
