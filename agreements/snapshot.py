@@ -179,9 +179,18 @@ def _contribution(contribution: Contribution, default_rate: Decimal) -> dict:
         "description": contribution.description,
         "status": contribution.status,
         "valuation": calculation_of(contribution, default_rate=default_rate),
+        # Another rate than the scheme's is shown with why (docs/rules.md §5).
+        "rate_justification": _rate_justification(contribution, default_rate),
         "value": amount(contribution.value),
         "excluded_reason": contribution.other_funding.strip(),
     }
+
+
+def _rate_justification(contribution: Contribution, default_rate: Decimal) -> str:
+    hourly = contribution.hourly_rate
+    if contribution.kind != ContributionKind.LABOUR or hourly is None or hourly == default_rate:
+        return ""
+    return " ".join(contribution.rate_justification.split())
 
 
 def _clauses(partnership: Partnership) -> list[dict]:

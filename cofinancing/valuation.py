@@ -4,6 +4,7 @@ Decimals; nothing here touches the database.
 Every value is rounded once, to the cent, ROUND_HALF_UP (sterk.money.round_money).
 """
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -26,6 +27,21 @@ MAX_RATE = Decimal("1000")
 MAX_UNITS = Decimal("1000000")
 MAX_MONTHS = 1200
 HUNDRED = Decimal("100")
+
+
+# A justification is "at least a sentence" (docs/rules.md §5): three words or more, two of
+# them with letters, and at least 15 characters. "x" or "zie bijlage" explains nothing.
+SENTENCE_WORDS = 3
+SENTENCE_CHARACTERS = 15
+
+
+def is_sentence(text: str) -> bool:
+    text = " ".join((text or "").split())
+    words = re.findall(r"\w+", text)
+    worded = [word for word in words if any(char.isalpha() for char in word)]
+    return (
+        len(words) >= SENTENCE_WORDS and len(worded) >= 2 and len(text) >= SENTENCE_CHARACTERS
+    )
 
 
 class ValuationError(ValueError):
@@ -128,6 +144,14 @@ def value_of(item: ValuationInput, *, default_rate: Decimal) -> Decimal:
                 "rate_justification",
                 _("A rate other than the scheme's € %(rate)s per hour needs a justification.")
                 % {"rate": default_rate},
+            )
+        elif rate != default_rate and not is_sentence(item.rate_justification):
+            fail(
+                "rate_justification",
+                _(
+                    "Explain the rate in at least a sentence: where it comes from, for example "
+                    "the salary scale of the collective agreement."
+                ),
             )
         if errors:
             raise ValuationError(errors)

@@ -260,6 +260,11 @@ BAD_INPUT = [
     ("year as text", {"year": "volgend jaar"}, "year"),
     ("unknown kind", {"kind": "barter"}, "kind"),
     ("rate without justification", {"hourly_rate": "65"}, "rate_justification"),
+    (
+        "rate justified by 'x'",
+        {"hourly_rate": "95", "rate_justification": "x"},
+        "rate_justification",
+    ),
     ("huge description", {"description": HUGE}, "description"),
     ("empty description", {"description": "   "}, "description"),
     ("huge other funding", {"other_funding": HUGE}, "other_funding"),

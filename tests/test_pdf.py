@@ -35,8 +35,11 @@ def _signatory(key, name, *, job_title="Directeur", authority_label="zelfstandig
     }
 
 
-def _contribution(year, kind, kind_label, description, value, *, excluded_reason=""):
+def _contribution(
+    year, kind, kind_label, description, value, *, excluded_reason="", rate_justification=""
+):
     return {
+        "rate_justification": rate_justification,
         "year": year,
         "kind": kind,
         "kind_label": kind_label,
@@ -217,6 +220,21 @@ def test_pdf_shows_each_amount_as_printed_and_the_totals(small_pdf, tmp_path):
     assert re.search(r"Totaal alle partijen\s+€ 11\.500,00", text)
     assert re.search(r"Vereiste cofinanciering\s+€ 10\.000,00", text)
     assert re.search(r"Percentage van de grondslag\s+11,50%", text)
+
+
+def test_pdf_shows_why_a_rate_differs_from_the_schemes(tmp_path):
+    parties = _three_parties()
+    parties[0]["contributions"][0] = _contribution(
+        2025,
+        "labour",
+        "Uren",
+        "Hybride docent",
+        "4500.00",
+        rate_justification="Uurtarief volgens de GPL van de CAO VO, schaal LB.",
+    )
+    pdf = render_pdf(_snapshot(parties), number=3, snapshot_sha256=HASH)
+    text = " ".join(_text(pdf, tmp_path).split())
+    assert "Onderbouwing van het tarief: Uurtarief volgens de GPL van de CAO VO, schaal LB." in text
 
 
 def test_pdf_shows_tasks_per_party(small_pdf, tmp_path):

@@ -12,6 +12,7 @@ from django_scopes import scopes_disabled
 
 from agreements.models import Agreement
 from agreements.snapshot import build_snapshot
+from cofinancing.models import Contribution
 from partners.models import Authority, OrganisationKind, Stage
 from sterk.canonical import canonical_json, snapshot_hash
 from tests.factories import (
@@ -143,11 +144,25 @@ def test_the_snapshot_holds_every_party_with_its_details_signatories_tasks_and_a
     assert contribution["year"] == 2026
     assert contribution["kind"] == "labour"
     assert "50,00" in contribution["valuation"]
+    assert contribution["rate_justification"] == ""  # the scheme's rate needs none
     [person] = company_party["signatories"]
     assert person["name"] == "Directeur Bedrijf 000"
     assert person["checked_at"] == CHECKED_AT.isoformat()
     assert person["evidence_date"] == "2026-01-15"
     assert person["proxy_limit"] is None
+
+
+def test_a_rate_other_than_the_schemes_carries_its_justification(ready):
+    why = "Uurtarief volgens de GPL van de CAO VO,\nschaal LB."
+    with scopes_disabled():
+        Contribution.objects.filter(partnership=ready).update(
+            hourly_rate=Decimal("95.00"), rate_justification=why, value=Decimal("1900.00")
+        )
+    company_party = snapshot_of(ready)["parties"][0]
+    [contribution] = company_party["contributions"]
+    assert (
+        contribution["rate_justification"] == "Uurtarief volgens de GPL van de CAO VO, schaal LB."
+    )
 
 
 def test_organisations_that_neither_take_part_nor_contribute_are_not_parties(ready):

@@ -60,6 +60,38 @@ def test_other_rate_needs_a_justification():
 
 
 @pytest.mark.parametrize(
+    "justification", ["x", "zie bijlage", "CAO", "a b c", "1 2 3 4 5 6 7 8 9", "   ", "x" * 40]
+)
+def test_a_justification_of_another_rate_is_at_least_a_sentence(justification):
+    item = ValuationInput(
+        "labour", hours=D("10"), hourly_rate=D("95"), rate_justification=justification
+    )
+    with pytest.raises(ValuationError) as error:
+        value_of(item, default_rate=RATE)
+    assert set(error.value.errors) == {"rate_justification"}
+
+
+@pytest.mark.parametrize(
+    "justification",
+    [
+        "GPL CAO VO 2025",
+        "Uurloon volgens de cao Metaal en Techniek, schaal F, met werkgeverslasten.",
+        "Salary scale 11 of the CAO VO",
+    ],
+)
+def test_a_sentence_justifies_another_rate(justification):
+    item = ValuationInput(
+        "labour", hours=D("10"), hourly_rate=D("95"), rate_justification=justification
+    )
+    assert value_of(item, default_rate=RATE) == D("950.00")
+
+
+def test_the_default_rate_needs_no_justification():
+    item = ValuationInput("labour", hours=D("10"), hourly_rate=RATE, rate_justification="x")
+    assert value_of(item, default_rate=RATE) == D("500.00")
+
+
+@pytest.mark.parametrize(
     ("item", "fields"),
     [
         (ValuationInput("money", amount=D("-1")), {"amount"}),
