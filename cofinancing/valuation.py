@@ -39,9 +39,7 @@ def is_sentence(text: str) -> bool:
     text = " ".join((text or "").split())
     words = re.findall(r"\w+", text)
     worded = [word for word in words if any(char.isalpha() for char in word)]
-    return (
-        len(words) >= SENTENCE_WORDS and len(worded) >= 2 and len(text) >= SENTENCE_CHARACTERS
-    )
+    return len(words) >= SENTENCE_WORDS and len(worded) >= 2 and len(text) >= SENTENCE_CHARACTERS
 
 
 class ValuationError(ValueError):
