@@ -64,8 +64,3 @@ class Message(models.Model):
 
     def __str__(self):
         return f"{self.to}: {self.subject}"
-
-    @property
-    def undelivered(self) -> bool:
-        """Tried at least once without success, or given up."""
-        return self.status == Status.FAILED or (self.status == Status.QUEUED and self.attempts > 0)

@@ -65,22 +65,13 @@ def oldest_waiting_age() -> float | None:
 
 
 def delivery_status(about) -> str:
-    """ "sent" when every message about it was delivered, "undelivered" when one was tried
-    without success, "waiting" otherwise (or when there is none)."""
-    statuses = list(
-        Message.objects.filter(
-            content_type=ContentType.objects.get_for_model(about), object_id=about.pk
-        )
-        .exclude(status=Status.CANCELLED)
-        .values_list("status", "attempts")
-    )
-    if not statuses:
-        return "waiting"
-    if any(
-        status == Status.FAILED or (status == Status.QUEUED and attempts)
-        for status, attempts in statuses
-    ):
+    """ "undelivered" when a message about it is stuck (stuck_filter), "sent" when every one
+    was delivered, "waiting" otherwise (or when there is none)."""
+    messages = Message.objects.filter(
+        content_type=ContentType.objects.get_for_model(about), object_id=about.pk
+    ).exclude(status=Status.CANCELLED)
+    if messages.filter(stuck_filter()).exists():
         return "undelivered"
-    if all(status == Status.SENT for status, _attempts in statuses):
+    if messages.exists() and not messages.exclude(status=Status.SENT).exists():
         return "sent"
     return "waiting"

@@ -517,3 +517,19 @@ def test_two_cron_runs_at_once_send_every_message_once(transactional_db, setting
     assert sum(counts) == 30
     assert sorted(m.to[0] for m in mail.outbox) == sorted(f"p{n}@example.nl" for n in range(30))
     assert set(Message.objects.values_list("status", flat=True)) == {Status.SENT}
+
+
+def test_a_password_reset_link_is_queued_and_arrives_once_the_server_is_back(
+    client, leader, server
+):
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client.post(reverse("accounts:password_reset"), {"email": leader.email})
+    assert response.status_code == 302 and not mail.outbox
+    message = Message.objects.get(kind="password_reset")
+    assert message.status == Status.QUEUED and message.attempts == 1
+    assert message.discard_after > timezone.now()
+    server.up()
+    later()
+    send_queued()
+    assert [m.to for m in mail.outbox] == [[leader.email]]
+    assert "/accounts/password/reset/" in mail.outbox[0].body
