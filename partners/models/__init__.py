@@ -10,6 +10,7 @@ from partners.models.organisations import (
     BUSINESS_KINDS,
     GOVERNMENT_KINDS,
     SCHOOL_KINDS,
+    ApprovalVia,
     Authority,
     Contact,
     EvidenceSource,
@@ -25,6 +26,7 @@ from partners.models.tenancy import Invitation, Membership, Partnership, Role
 
 __all__ = [
     "ACTIVE_STAGES",
+    "ApprovalVia",
     "BUSINESS_KINDS",
     "GOVERNMENT_KINDS",
     "SCHOOL_KINDS",

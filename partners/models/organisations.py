@@ -113,6 +113,13 @@ def validate_phone(value: str) -> None:
         )
 
 
+class ApprovalVia(models.TextChoices):
+    FORM = "form", _("the organisation form")
+    IMPORT = "import", _("the workbook import")
+    IMPORT_COMMAND = "import_command", _("the import command")
+    ADMIN = "admin", _("the admin")
+
+
 class Organisation(models.Model):
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     partnership = models.ForeignKey(
@@ -163,6 +170,20 @@ class Organisation(models.Model):
     )
     business_justification = models.TextField(
         _("justification of the override"), max_length=2000, blank=True
+    )
+    # Who approved the override and when (docs/rules.md §4): a leader by the form or the
+    # admin, or the import (by the leader who uploaded it; no user: the import command).
+    business_approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("override approved by"),
+    )
+    business_approved_at = models.DateTimeField(_("override approved"), null=True, blank=True)
+    business_approved_via = models.CharField(
+        _("override approved via"), max_length=20, choices=ApprovalVia.choices, blank=True
     )
     counts_as_business = models.GeneratedField(
         expression=models.Case(
