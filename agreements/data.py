@@ -79,7 +79,9 @@ def load_agreement_data(*, partnership: Partnership) -> AgreementData:
         Participant.objects.filter(partnership=partnership).select_related("activity")
     )
     contributions = list(
-        Contribution.objects.filter(partnership=partnership, status__in=PLEDGED_AND_UP)
+        Contribution.objects.filter(
+            partnership=partnership, status__in=PLEDGED_AND_UP
+        ).select_related("activity")
     )
     party_ids = {p.organisation_id for p in participants} | {
         c.organisation_id for c in contributions

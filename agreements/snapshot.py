@@ -182,7 +182,7 @@ def _contribution(contribution: Contribution, default_rate: Decimal) -> dict:
         # Another rate than the scheme's is shown with why (docs/rules.md §5).
         "rate_justification": _rate_justification(contribution, default_rate),
         "value": amount(contribution.value),
-        "excluded_reason": contribution.other_funding.strip(),
+        "excluded_reason": contribution.excluded_reason,
     }
 
 

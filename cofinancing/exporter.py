@@ -46,7 +46,7 @@ from cofinancing.models import (
     FundingSource,
 )
 from cofinancing.selectors.budget import BudgetTable, budget_table
-from cofinancing.selectors.summary import PLEDGED_AND_UP, REALISED, partnership_summary
+from cofinancing.selectors.summary import PLEDGED_AND_UP, REALISED_AND_UP, partnership_summary
 from cofinancing.summary import Summary
 from cofinancing.valuation import KINDS
 from partners.models import Organisation
@@ -78,7 +78,7 @@ def export_filename(partnership, day: dt.date) -> str:
 def export_workbook(*, partnership, budget: Budget) -> bytes:
     """The workbook as bytes. Sixteen queries, whatever the number of rows."""
     table = budget_table(partnership=partnership, budget=budget)
-    realised = partnership_summary(partnership=partnership, statuses=REALISED, budget=budget)
+    realised = partnership_summary(partnership=partnership, statuses=REALISED_AND_UP, budget=budget)
     organisations = list(Organisation.objects.filter(partnership=partnership).order_by("name"))
     activities = list(
         Activity.objects.filter(partnership=partnership)

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 from simple_history.models import HistoricalRecords
@@ -166,6 +167,15 @@ class CostLine(models.Model):
     def __str__(self):
         return self.description
 
+    @property
+    def excluded_reason(self) -> str:
+        activity = self.activity
+        return funded_elsewhere(
+            activity_code=activity.short_code if activity else "",
+            activity_funding=activity.other_funding if activity else "",
+            not_double_financed=self.not_double_financed,
+        )
+
 
 class FundingLine(models.Model):
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -225,10 +235,25 @@ STILL_PLEDGED = (ContributionStatus.PLEDGED, ContributionStatus.CONFIRMED)
 
 
 # A line of an activity funded by another scheme counts only when it says why it is not
-# double-financed (docs/rules.md §7); one Q for contributions and cost lines alike.
+# double-financed (docs/rules.md §7); one Q for contributions and cost lines alike, and one
+# function for the reason shown where such a line is listed.
 NOT_FUNDED_ELSEWHERE = (
     Q(activity__isnull=True) | Q(activity__other_funding="") | ~Q(not_double_financed="")
 )
+
+
+def funded_elsewhere(
+    *, other_funding="", activity_code="", activity_funding="", not_double_financed=""
+) -> str:
+    """The reason a line does not count, or "" when it counts."""
+    if other_funding.strip():
+        return other_funding.strip()
+    if activity_funding.strip() and not not_double_financed.strip():
+        return gettext("activity %(code)s is funded by %(funding)s") % {
+            "code": activity_code,
+            "funding": activity_funding.strip(),
+        }
+    return ""
 
 
 class Contribution(models.Model):
@@ -363,8 +388,19 @@ class Contribution(models.Model):
         return self.description
 
     @property
+    def excluded_reason(self) -> str:
+        """Why it does not count (funded elsewhere), or "" when it counts."""
+        activity = self.activity
+        return funded_elsewhere(
+            other_funding=self.other_funding,
+            activity_code=activity.short_code if activity else "",
+            activity_funding=activity.other_funding if activity else "",
+            not_double_financed=self.not_double_financed,
+        )
+
+    @property
     def is_excluded(self) -> bool:
-        return bool(self.other_funding.strip())
+        return bool(self.excluded_reason)
 
     @property
     def is_realised(self) -> bool:

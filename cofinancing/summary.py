@@ -11,13 +11,16 @@ information; the share is checked over the whole period.
 - required = share × base, rounded up to the cent; met = business total ≥ required;
 - shortfall = required − business total when positive; percentage = business total ÷ base
   × 100 rounded down to two places (0 when the base is 0);
-- an excluded contribution (funded by another scheme) is left out of every figure, on both
-  sides, and listed with its reason;
+- an excluded contribution (funded by another scheme, itself or through its activity) is
+  left out of every figure, on both sides, and listed with its reason; so is a cost line of
+  an activity funded by another scheme that does not say why it is not double-financed;
+- the figures are made a second time without the organisations that count as business only
+  by a leader's override, so a share met only thanks to overrides is said (§4);
 - the same machine depreciated in two contributions in the same year is a warning.
 """
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
@@ -43,6 +46,18 @@ class ContributionFact:
     excluded_reason: str = ""  # "other funding": not counted, listed with this reason
     machine_id: str = ""
     reference: str = ""  # public id of the contribution, for links and warnings
+    by_override: bool = False  # counts as business only by a leader's override
+
+
+@dataclass(frozen=True)
+class ExcludedCost:
+    """A cost line left out of the figures: its activity is funded by another scheme."""
+
+    year: int
+    description: str
+    amount: Decimal
+    reason: str
+    reference: str = ""
 
 
 @dataclass(frozen=True)
@@ -92,6 +107,20 @@ class Summary:
     by_organisation: list[OrganisationTotal]
     excluded: list[ContributionFact]
     warnings: list[str] = field(default_factory=list)
+    # The period's figures counting no organisation that counts as business only by override.
+    without_overrides: Figures | None = None
+    excluded_costs: list[ExcludedCost] = field(default_factory=list)
+
+    @property
+    def has_overrides(self) -> bool:
+        return (
+            self.without_overrides is not None
+            and self.without_overrides.business_total != self.total.business_total
+        )
+
+    @property
+    def met_only_by_overrides(self) -> bool:
+        return self.has_overrides and self.total.met and not self.without_overrides.met
 
 
 def _figures(share, base, costs, funding, subsidy, contributions) -> Figures:
@@ -133,6 +162,7 @@ def summarize(
     cost_lines: list[BudgetFact],
     funding_lines: list[BudgetFact],
     machine_facts: list[ContributionFact] | None = None,
+    excluded_costs: list[ExcludedCost] | None = None,
 ) -> Summary:
     """The figures of the period and of each year.
 
@@ -197,11 +227,21 @@ def summarize(
         ),
         key=lambda o: (-o.total, o.name),
     )
+    without_overrides = _figures(
+        share,
+        base,
+        budget(cost_lines),
+        budget(funding_lines),
+        budget(funding_lines, source=SUBSIDY_SOURCE),
+        [replace(c, counts_as_business=False) if c.by_override else c for c in counted],
+    )
     return Summary(
         share=share,
         base=base,
         years=all_years,
         total=total,
+        without_overrides=without_overrides,
+        excluded_costs=excluded_costs or [],
         by_year=by_year,
         by_kind=by_kind,
         by_organisation=by_organisation,

@@ -26,6 +26,7 @@ MAX_HOURS = Decimal("1000000")
 MAX_RATE = Decimal("1000")
 MAX_UNITS = Decimal("1000000")
 MAX_MONTHS = 1200
+MONTHS_IN_YEAR = 12
 HUNDRED = Decimal("100")
 
 
@@ -181,6 +182,14 @@ def value_of(item: ValuationInput, *, default_rate: Decimal) -> Decimal:
             fail("life_months", _("The economic life is at least 1 and at most 1,200 months."))
         if used is not None and used < 1:
             fail("months_used", _("Enter at least 1 month of use."))
+        elif used is not None and used > MONTHS_IN_YEAR:
+            fail(
+                "months_used",
+                _(
+                    "One contribution claims at most the 12 months of its own year; enter the "
+                    "other years as contributions of their own."
+                ),
+            )
         elif used is not None and life_valid and used > life:
             fail(
                 "months_used",

@@ -92,8 +92,9 @@ def depreciation(**overrides):
         "hours": "",
         "acquisition_value": "60.000",
         "life_months": "120",
-        "months_used": "24",
+        "months_used": "12",
         "project_share": "50",
+        "machine_id": "CNC-1",
         **overrides,
     }
 
@@ -122,14 +123,15 @@ def test_dutch_notation_is_accepted_for_amounts(editor_client, budget, company):
     assert Contribution.objects.get().value == D("1234.56")
 
 
-def test_the_worked_depreciation_example_is_valued_at_six_thousand(editor_client, budget, company):
+def test_the_worked_depreciation_example_is_valued_per_year(editor_client, budget, company):
+    # The rules' CNC lathe, 24 months at 50% (€ 6,000), entered as its first year.
     editor_client.post(url("contribution-create"), form_data(company, **depreciation()))
     contribution = Contribution.objects.get()
-    assert contribution.value == D("6000.00")
+    assert contribution.value == D("3000.00")
     assert contribution.residual_value is None  # empty means 0, and stays empty
     response = editor_client.get(url("contribution-detail", code=contribution.code))
     calculation = response.context["calculation"]
-    for number in ("€\u00a060.000,00", "€\u00a00,00", "120", "24", "50%", "€\u00a06.000,00"):
+    for number in ("€\u00a060.000,00", "€\u00a00,00", "120", "12", "50%", "€\u00a03.000,00"):
         assert number in calculation
 
 

@@ -17,7 +17,7 @@ from cofinancing.exporter import BUDGET_SHEET, COFINANCING_SHEET, export_workboo
 from cofinancing.importer import SHEETS, import_workbook
 from cofinancing.models import Contribution
 from cofinancing.report import partnership_report
-from cofinancing.selectors.summary import REALISED, partnership_budget, partnership_summary
+from cofinancing.selectors.summary import REALISED_AND_UP, partnership_budget, partnership_summary
 from cofinancing.services.budget import cost_line_save, funding_line_save
 from cofinancing.services.contributions import contribution_save
 from partners.models import Organisation, OrganisationKind, Partnership
@@ -301,7 +301,7 @@ def test_the_budget_sheet_shows_every_year_and_the_totals_of_the_summary(
     sheet = _workbook(leader_client.get(url))[BUDGET_SHEET]
     with scopes_disabled():
         summary = partnership_summary(partnership=partnership)
-        realised = partnership_summary(partnership=partnership, statuses=REALISED)
+        realised = partnership_summary(partnership=partnership, statuses=REALISED_AND_UP)
     rows = _number_rows(sheet)
     headers = [values[1:5] for values in sheet.iter_rows(values_only=True)]
     assert (2025, 2026, 2027, 2028) in headers
@@ -427,7 +427,7 @@ def test_importing_the_export_into_a_new_partnership_reproduces_the_report(full,
     assert original["excluded"] and original["warnings"]
     assert set(original["by_kind"].values()) != {"0.00"}
     assert _report(copy) == original
-    assert _report(copy, REALISED) == _report(partnership, REALISED)
+    assert _report(copy, REALISED_AND_UP) == _report(partnership, REALISED_AND_UP)
     with scopes_disabled():
         for name in ("Opleidingsfonds Techniek", "Ontwikkelbedrijf Enschede"):
             assert (

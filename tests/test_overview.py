@@ -14,7 +14,7 @@ from django.urls import reverse
 from django_scopes import scopes_disabled
 
 from cofinancing.models import Contribution
-from cofinancing.selectors.summary import REALISED, partnership_summary
+from cofinancing.selectors.summary import REALISED_AND_UP, partnership_summary
 from partners.models import Role
 from partners.tenancy import Tenant
 from tests.factories import (
@@ -66,7 +66,14 @@ def contributions(partnership, budget, company, school):
     """Costs € 10,000 in 2026; the company pledged € 1,000 money and realised € 500 labour;
     the school realised € 250 labour; € 700 is funded by another scheme."""
     with scopes_disabled():
-        CostLineFactory(partnership=partnership, year=2026, amount=D("10000.00"))
+        CostLineFactory(
+            partnership=partnership, year=2026, amount=D("10000.00"), realised_amount=D("10000.00")
+        )
+        # Realised but not eligible: in neither tab's base.
+        CostLineFactory(
+            partnership=partnership, year=2026, amount=D("0.00"), realised_amount=D("2100.00"),
+            eligible=False, ineligible_reason="recoverable_vat",
+        )  # fmt: skip
         FundingLineFactory(partnership=partnership, year=2026, amount=D("9000.00"))
         money(company, "1000.00", status="pledged")
         ContributionFactory(organisation=company, status="realised", year=2025)
@@ -280,7 +287,7 @@ def _panel(partnership, summary, role=Role.LEADER):
 
 def test_dashboard_panel_shows_total_required_shortfall_and_link(partnership, contributions):
     with scopes_disabled():
-        summary = partnership_summary(partnership=partnership, statuses=REALISED)
+        summary = partnership_summary(partnership=partnership, statuses=REALISED_AND_UP)
     html = _panel(partnership, summary)
     assert "€\xa0500,00" in html  # business total
     assert "€\xa01.075,00" in html  # required

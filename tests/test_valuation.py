@@ -24,12 +24,22 @@ def test_thirty_guest_lessons_of_three_hours_at_fifty_euros():
 
 
 def test_cnc_lathe_depreciation():
+    # The rules' example: 24 months at 50% is € 6,000, entered as one contribution per year.
     assert depreciation_value(D("60000"), D("0"), 120, 24, D("50")) == D("6000.00")
     item = ValuationInput(
-        "depreciation", acquisition_value=D("60000"), life_months=120, months_used=24,
+        "depreciation", acquisition_value=D("60000"), life_months=120, months_used=12,
         project_share=D("50"),
     )  # fmt: skip
-    assert value_of(item, default_rate=RATE) == D("6000.00")
+    assert value_of(item, default_rate=RATE) == D("3000.00")
+
+
+def test_one_contribution_claims_at_most_the_twelve_months_of_its_year():
+    item = ValuationInput(
+        "depreciation", acquisition_value=D("60000"), life_months=120, months_used=13
+    )
+    with pytest.raises(ValuationError) as error:
+        value_of(item, default_rate=RATE)
+    assert "12 months of its own year" in str(error.value.errors["months_used"][0])
 
 
 def test_workshop_room_twenty_dagdelen():
@@ -158,7 +168,7 @@ def test_depreciation_is_never_negative_nor_above_the_depreciable_part(
     residual = (acquisition * residual_fraction).quantize(D("0.01"), rounding="ROUND_DOWN")
     if residual >= acquisition:
         residual = D("0")
-    used = max(1, int(life * used_fraction))
+    used = min(12, max(1, int(life * used_fraction)))
     item = ValuationInput(
         "depreciation", acquisition_value=acquisition, residual_value=residual,
         life_months=life, months_used=used, project_share=share,

@@ -35,6 +35,7 @@ INPUT_GROUPS = [
             "months_used",
             "project_share",
             "machine_id",
+            "life_justification",
         ],
     ),
 ]
@@ -70,6 +71,7 @@ class ContributionForm(forms.ModelForm):
             "description",
             "status",
             "other_funding",
+            "not_double_financed",
             *ALL_INPUTS,
         ]
         field_classes = {
@@ -102,6 +104,8 @@ class ContributionForm(forms.ModelForm):
             "months_used": _("Months used in the project"),
             "project_share": _("Project share (%)"),
             "machine_id": _("Machine identifier"),
+            "life_justification": _("Justification of the economic life"),
+            "not_double_financed": _("Why it is not double-financed"),
         }
         help_texts = {
             "other_funding": _(
@@ -120,14 +124,24 @@ class ContributionForm(forms.ModelForm):
             "months_used": _("At most the economic life."),
             "project_share": _("Empty means 100%. Above 0% and at most 100%."),
             "machine_id": _(
-                "A serial or inventory number, so the same machine depreciated twice in a "
-                "year is flagged."
+                "A serial or inventory number. Sterk adds up the months claimed for this "
+                "machine over all contributions, so it is never claimed beyond its life."
+            ),
+            "life_justification": _(
+                "Needed when the economic life is shorter than the months left in the "
+                "scheme's period: the life may not be shortened to the project."
+            ),
+            "not_double_financed": _(
+                "Only when the activity is funded by another scheme: say why this "
+                "contribution is not paid by it. Without it, it does not count."
             ),
         }
         widgets = {
             "description": forms.TextInput(),
             "other_funding": forms.TextInput(),
             "rate_justification": forms.Textarea(attrs={"rows": 2}),
+            "life_justification": forms.Textarea(attrs={"rows": 2}),
+            "not_double_financed": forms.Textarea(attrs={"rows": 2}),
         }
 
     def __init__(self, *args, partnership: Partnership, budget: Budget, **kwargs):

@@ -15,10 +15,10 @@ from django.utils.translation import gettext as _
 
 from activities.models import Activity
 from cofinancing.models import Contribution
-from cofinancing.selectors.summary import PLEDGED_AND_UP, ThresholdFacts
+from cofinancing.selectors.summary import COUNTED, PLEDGED_AND_UP, ThresholdFacts
 from cofinancing.summary import ContributionFact, Figures
 from cofinancing.valuation import AMOUNT_KINDS, DEPRECIATION, LABOUR, ROOM
-from partners.models import Organisation, Partnership
+from partners.models import BUSINESS_KINDS, Organisation, Partnership
 from partners.selectors.organisations import HistoryEntry
 from sterk.money import ZERO, format_euro
 
@@ -50,13 +50,13 @@ def contribution_list(*, partnership: Partnership) -> QuerySet[Contribution]:
 class ContributionTotals:
     count: int
     total: Decimal  # every listed contribution
-    counted: Decimal  # without the excluded ones (funded by another scheme)
+    counted: Decimal  # pledged and up, without those funded by another scheme
     business: Decimal  # counted, of organisations that count as business
 
 
 def contribution_totals(*, contributions: QuerySet[Contribution]) -> ContributionTotals:
     """The sums of a (filtered) list of contributions, in one SQL query."""
-    counted = Q(other_funding="")
+    counted = COUNTED & Q(status__in=PLEDGED_AND_UP)
     row = contributions.order_by().aggregate(
         count=Count("pk"),
         total=Sum("value"),
@@ -240,7 +240,7 @@ def contribution_fact(
     kind: str,
     value: Decimal,
     description: str = "",
-    other_funding: str = "",
+    excluded_reason: str = "",
     machine_id: str = "",
     reference: str = NEW_REFERENCE,
 ) -> ContributionFact:
@@ -249,11 +249,14 @@ def contribution_fact(
         organisation_name=organisation.name,
         kvk_number=organisation.kvk_number,
         counts_as_business=organisation.counts_as_business,
+        by_override=bool(
+            organisation.business_override and organisation.kind not in BUSINESS_KINDS
+        ),
         year=year,
         kind=kind,
         value=value,
         description=description,
-        excluded_reason=other_funding.strip(),
+        excluded_reason=excluded_reason,
         machine_id=machine_id.strip() if kind == DEPRECIATION else "",
         reference=reference,
     )
@@ -292,7 +295,7 @@ def contribution_effect(
     machines = list(facts.machine_facts)
     if replacing is not None and replacing.status in statuses:
         old_reference = str(replacing.code)
-        if replacing.other_funding:
+        if replacing.is_excluded:
             contributions = [c for c in contributions if c.reference != old_reference]
         else:
             contributions.append(_removal(replacing))
@@ -315,7 +318,7 @@ def contribution_by_code(*, partnership: Partnership, code) -> Contribution | No
     except ValueError:
         return None
     return (
-        Contribution.objects.select_related("organisation")
+        Contribution.objects.select_related("organisation", "activity")
         .filter(partnership=partnership, code=code)
         .first()
     )

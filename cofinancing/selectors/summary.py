@@ -5,21 +5,41 @@ applies the rules."""
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Sum
+from django.db.models import F, Q, Sum
+from django.db.models.functions import Coalesce
 
-from cofinancing.models import Budget, Contribution, ContributionStatus, CostLine, FundingLine
-from cofinancing.summary import BudgetFact, ContributionFact, Summary, summarize
-
-PLEDGED_AND_UP = (
-    ContributionStatus.PLEDGED,
-    ContributionStatus.CONFIRMED,
-    ContributionStatus.REALISED,
+from cofinancing.models import (
+    NOT_FUNDED_ELSEWHERE,
+    PLEDGED_AND_UP,
+    REALISED_AND_UP,
+    Budget,
+    Contribution,
+    CostLine,
+    FundingLine,
+    funded_elsewhere,
 )
-REALISED = (ContributionStatus.REALISED,)
+from cofinancing.summary import (
+    BudgetFact,
+    ContributionFact,
+    ExcludedCost,
+    Summary,
+    summarize,
+)
+from partners.models import BUSINESS_KINDS
+
+__all__ = ["PLEDGED_AND_UP", "REALISED_AND_UP", "partnership_budget", "threshold_facts"]
+
+# A contribution counts unless it, or its activity, is funded by another scheme.
+COUNTED = Q(other_funding="") & NOT_FUNDED_ELSEWHERE
 
 
 def partnership_budget(*, partnership) -> Budget | None:
     return Budget.objects.select_related("scheme").filter(partnership=partnership).first()
+
+
+def is_realised_basis(statuses) -> bool:
+    """Figures of realised contributions use what was realised, not what was pledged."""
+    return set(statuses) <= set(REALISED_AND_UP)
 
 
 def _fact(row, value, reason="") -> ContributionFact:
@@ -35,11 +55,26 @@ def _fact(row, value, reason="") -> ContributionFact:
         excluded_reason=reason,
         machine_id=row.get("machine_id", ""),
         reference=str(row.get("code", "")),
+        by_override=bool(
+            row["organisation__business_override"]
+            and row["organisation__kind"] not in BUSINESS_KINDS
+        ),
+    )
+
+
+def _reason(row) -> str:
+    return funded_elsewhere(
+        other_funding=row.get("other_funding", ""),
+        activity_code=row["activity__short_code"] or "",
+        activity_funding=row["activity__other_funding"] or "",
+        not_double_financed=row["not_double_financed"],
     )
 
 
 _ORG = ("organisation_id", "organisation__name", "organisation__kvk_number",
-        "organisation__counts_as_business")  # fmt: skip
+        "organisation__counts_as_business", "organisation__business_override",
+        "organisation__kind")  # fmt: skip
+_WHY = ("activity__short_code", "activity__other_funding", "not_double_financed")
 
 
 @dataclass(frozen=True)
@@ -54,6 +89,7 @@ class ThresholdFacts:
     cost_lines: list[BudgetFact]
     funding_lines: list[BudgetFact]
     machine_facts: list[ContributionFact]
+    excluded_costs: list[ExcludedCost]
 
     def summarize(self, *, contributions=None, machine_facts=None) -> Summary:
         return summarize(
@@ -64,41 +100,68 @@ class ThresholdFacts:
             cost_lines=self.cost_lines,
             funding_lines=self.funding_lines,
             machine_facts=self.machine_facts if machine_facts is None else machine_facts,
+            excluded_costs=self.excluded_costs,
         )
 
 
 def threshold_facts(*, budget: Budget, statuses=PLEDGED_AND_UP) -> ThresholdFacts:
-    """Five queries whatever the number of rows: sums per organisation, year and kind, the
-    excluded and the machine contributions one by one, and the budget lines per year."""
+    """Six queries whatever the number of rows: sums per organisation, year and kind, the
+    excluded and the machine contributions one by one, the budget lines per year and the
+    excluded cost lines.
+
+    On the realised basis (`REALISED_AND_UP`) a contribution counts at its realised value
+    and the costs are the realised amounts of the eligible cost lines (docs/rules.md §20).
+    """
     partnership = budget.partnership_id
-    contributions = Contribution.objects.filter(partnership=partnership, status__in=statuses)
-    counted = contributions.filter(other_funding="")
+    realised = is_realised_basis(statuses)
+    value = Coalesce("realised_value", "value") if realised else F("value")
+    contributions = Contribution.objects.filter(
+        partnership=partnership, status__in=statuses
+    ).annotate(counted_value=value)
+    counted = contributions.filter(COUNTED)
     grouped = (
         counted.values(*_ORG, "year", "kind")
-        .annotate(total=Sum("value"))
+        .annotate(total=Sum("counted_value"))
         .order_by("organisation__name", "year", "kind")
     )
     facts = [_fact(row, row["total"]) for row in grouped]
     excluded = [
-        _fact(row, row["value"], row["other_funding"])
-        for row in contributions.exclude(other_funding="")
+        _fact(row, row["counted_value"], _reason(row))
+        for row in contributions.exclude(COUNTED)
         .values(
-            *_ORG, "year", "kind", "value", "description", "other_funding", "machine_id", "code"
+            *_ORG, *_WHY, "year", "kind", "counted_value", "description", "other_funding",
+            "machine_id", "code",
         )
-        .order_by("year", "organisation__name")
-    ]
+        .order_by("year", "organisation__name", "pk")
+    ]  # fmt: skip
     machines = [
-        _fact(row, row["value"])
+        _fact(row, row["counted_value"])
         for row in counted.filter(kind="depreciation")
         .exclude(machine_id="")
-        .values(*_ORG, "year", "kind", "value", "description", "machine_id", "code")
+        .values(*_ORG, "year", "kind", "counted_value", "description", "machine_id", "code")
     ]
+    cost_lines = CostLine.objects.filter(partnership=partnership)
+    if realised:
+        cost_lines = cost_lines.filter(realised_amount__isnull=False, eligible=True)
+    cost_amount = "realised_amount" if realised else "amount"
     costs = [
         BudgetFact(row["year"], row["total"], row["category"])
-        for row in CostLine.objects.filter(partnership=partnership)
+        for row in cost_lines.filter(NOT_FUNDED_ELSEWHERE)
         .values("year", "category")
-        .annotate(total=Sum("amount"))
+        .annotate(total=Sum(cost_amount))
         .order_by()
+    ]
+    excluded_costs = [
+        ExcludedCost(
+            year=row["year"],
+            description=row["description"],
+            amount=row[cost_amount],
+            reason=_reason(row),
+            reference=str(row["code"]),
+        )
+        for row in cost_lines.exclude(NOT_FUNDED_ELSEWHERE)
+        .values(*_WHY, "year", "description", cost_amount, "code")
+        .order_by("year", "description", "pk")
     ]
     funding = [
         BudgetFact(row["year"], row["total"], row["source"])
@@ -116,11 +179,12 @@ def threshold_facts(*, budget: Budget, statuses=PLEDGED_AND_UP) -> ThresholdFact
         cost_lines=costs,
         funding_lines=funding,
         machine_facts=machines,
+        excluded_costs=excluded_costs,
     )
 
 
 def partnership_summary(*, partnership, statuses=PLEDGED_AND_UP, budget=None) -> Summary | None:
-    """None when the partnership has no budget (no scheme) yet. Six queries at most."""
+    """None when the partnership has no budget (no scheme) yet. Seven queries at most."""
     budget = budget or partnership_budget(partnership=partnership)
     if budget is None:
         return None

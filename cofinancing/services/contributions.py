@@ -1,13 +1,17 @@
 """Writes on contributions, valued by cofinancing/valuation.py."""
 
+from decimal import Decimal
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from cofinancing.models import Budget, Contribution
+from cofinancing.machines import MachineClaim, claim_errors, life_errors, machine_key
+from cofinancing.models import PLEDGED_AND_UP, REALISED_AND_UP, Budget, Contribution
 from cofinancing.valuation import (
     AMOUNT_KINDS,
     DEPRECIATION,
+    HUNDRED,
     LABOUR,
     ROOM,
     ValuationError,
@@ -24,11 +28,11 @@ INPUTS = {
     ROOM: ("units", "unit_price"),
     DEPRECIATION: (
         "acquisition_value", "residual_value", "life_months", "months_used", "project_share",
-        "machine_id",
+        "machine_id", "life_justification",
     ),
 }  # fmt: skip
 ALL_INPUTS = sorted({name for names in INPUTS.values() for name in names})
-TEXT_INPUTS = {"rate_justification", "machine_id"}
+TEXT_INPUTS = {"rate_justification", "machine_id", "life_justification"}
 assert set(AMOUNT_KINDS) <= set(INPUTS)
 
 
@@ -105,9 +109,83 @@ def contribution_save(
         # Store the rate the value was computed with, so value and inputs always agree.
         contribution.hourly_rate = budget.scheme.default_hourly_rate
     contribution.value = value
+    if kind == DEPRECIATION:
+        contribution.machine_id = " ".join(contribution.machine_id.split())
+        machine_guard(budget=budget, contribution=contribution)
     contribution.full_clean(exclude=["partnership", "created_by"])
     contribution.save()
     return contribution
+
+
+def machine_claim(contribution: Contribution, organisation_name: str) -> MachineClaim:
+    """The months a depreciation contribution claims: what was used once it is realised,
+    else what was pledged."""
+    months = contribution.months_used
+    if contribution.status in REALISED_AND_UP and contribution.realised_quantity is not None:
+        months = contribution.realised_quantity
+    share = contribution.project_share
+    return MachineClaim(
+        reference=str(contribution.code) if contribution.pk else "",
+        label=f"{organisation_name}: {contribution.description} ({contribution.year})",
+        machine=machine_key(contribution.machine_id),
+        year=contribution.year,
+        months=Decimal(months or 0),
+        share=HUNDRED if share is None else share,
+        life=contribution.life_months or 0,
+    )
+
+
+def machine_claims(*, partnership, machine_id: str, exclude_pk=None) -> list[MachineClaim]:
+    """The claims on one machine that count (not cancelled), one query."""
+    others = (
+        Contribution.objects.filter(
+            partnership=partnership,
+            kind=DEPRECIATION,
+            status__in=PLEDGED_AND_UP,
+            machine_id__iexact=machine_key(machine_id),
+        )
+        .exclude(pk=exclude_pk)
+        .select_related("organisation")
+        .order_by("year", "pk")
+    )
+    return [machine_claim(other, other.organisation.name) for other in others]
+
+
+def machine_guard(*, budget: Budget, contribution: Contribution) -> None:
+    """Refuse a depreciation that claims a machine beyond a year or its life, or with a life
+    shortened to the project (cofinancing/machines.py). Takes the budget's row lock, so two
+    claims on one machine are checked one after the other, whichever way they come in."""
+    if not contribution.machine_id.strip():
+        raise ValidationError(
+            {
+                "machine_id": _(
+                    "Give the machine's serial or inventory number: the months claimed for "
+                    "one machine are added up over all contributions."
+                )
+            }
+        )
+    errors = life_errors(
+        life=contribution.life_months,
+        year=contribution.year,
+        end_year=budget.scheme.end_year,
+        justification=contribution.life_justification,
+    )
+    if contribution.status in PLEDGED_AND_UP:
+        lock_budget(budget)
+        claim = machine_claim(contribution, contribution.organisation.name)
+        others = machine_claims(
+            partnership=budget.partnership_id,
+            machine_id=contribution.machine_id,
+            exclude_pk=contribution.pk,
+        )
+        errors |= claim_errors(claim, others)
+    if errors:
+        raise ValidationError(errors)
+
+
+def lock_budget(budget: Budget) -> None:
+    """The row lock that puts the partnership's guarded writes one after the other."""
+    Budget.objects.select_for_update().filter(pk=budget.pk).values_list("pk").first()
 
 
 def contribution_delete(*, contribution: Contribution) -> None:

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cofinancing.filters import ContributionFilter
 from cofinancing.forms.contributions import ContributionForm
-from cofinancing.models import Contribution
+from cofinancing.models import Contribution, funded_elsewhere
 from cofinancing.selectors import contributions as selectors
 from cofinancing.selectors.summary import partnership_budget, threshold_facts
 from cofinancing.services import contributions as services
@@ -115,13 +115,19 @@ def _preview(form, budget, replacing) -> dict:
     preview |= _valued(form, budget) if form.is_bound else {"value": None, "errors": []}
     data = form.cleaned_data if form.is_bound else {}
     if preview["value"] is not None and data.get("organisation") and data.get("year"):
+        activity = data.get("activity")
         fact = selectors.contribution_fact(
             organisation=data["organisation"],
             year=data["year"],
             kind=data["kind"],
             value=preview["value"],
             description=data.get("description", ""),
-            other_funding=data.get("other_funding", ""),
+            excluded_reason=funded_elsewhere(
+                other_funding=data.get("other_funding", ""),
+                activity_code=activity.short_code if activity else "",
+                activity_funding=activity.other_funding if activity else "",
+                not_double_financed=data.get("not_double_financed", ""),
+            ),
             machine_id=data.get("machine_id", ""),
         )
         preview["effect"] = selectors.contribution_effect(

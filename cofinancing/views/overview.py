@@ -8,11 +8,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from cofinancing.forms.budget import SchemeForm
 from cofinancing.selectors.budget import cofinancing_overview, share_percent
-from cofinancing.selectors.summary import PLEDGED_AND_UP, REALISED, partnership_budget
+from cofinancing.selectors.summary import PLEDGED_AND_UP, REALISED_AND_UP, partnership_budget
 from cofinancing.services import budget as services
 from partners.tenancy import partnership_view
 
-STATUSES = {"pledged": PLEDGED_AND_UP, "realised": REALISED}
+STATUSES = {"pledged": PLEDGED_AND_UP, "realised": REALISED_AND_UP}
 
 
 @partnership_view()

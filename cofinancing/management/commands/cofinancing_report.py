@@ -12,10 +12,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django_scopes import scopes_disabled
 
 from cofinancing.report import partnership_report, report_text
-from cofinancing.selectors.summary import PLEDGED_AND_UP, REALISED, partnership_budget
+from cofinancing.selectors.summary import PLEDGED_AND_UP, REALISED_AND_UP, partnership_budget
 from partners.models import Partnership
 
-STATUSES = {"pledged": PLEDGED_AND_UP, "realised": REALISED}
+STATUSES = {"pledged": PLEDGED_AND_UP, "realised": REALISED_AND_UP}
 
 
 class Command(BaseCommand):
