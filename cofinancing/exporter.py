@@ -35,8 +35,8 @@ from cofinancing.importer.spec import (
     FUNDING_LINES,
     ORGANISATIONS,
     PARTNERSHIP,
-    SHEETS,
     WORDS,
+    columns,
 )
 from cofinancing.models import (
     Budget,
@@ -65,10 +65,10 @@ MONEY_COLUMNS = {
     CONTRIBUTIONS: {
         "Bedrag", "Uurtarief", "Prijs per eenheid", "Aanschafwaarde", "Restwaarde",
     },
-    COST_LINES: {"Prijs"},
+    COST_LINES: {"Prijs", "Gerealiseerd bedrag"},
     FUNDING_LINES: {"Bedrag"},
 }  # fmt: skip
-DATE_COLUMNS = {ACTIVITIES: {"Start", "Eind"}}
+DATE_COLUMNS = {ACTIVITIES: {"Start", "Eind"}, CONTRIBUTIONS: {"Realisatiedatum"}}
 
 
 def export_filename(partnership, day: dt.date) -> str:
@@ -297,7 +297,7 @@ def _cofinancing_sheet(sheet, contributions: list[Contribution]) -> None:
 
 
 def _import_sheet(sheet, name: str, rows) -> None:
-    headers = SHEETS[name]
+    headers = columns(name)
     _append(sheet, headers, bold=True)
     money = MONEY_COLUMNS.get(name, set())
     dates = DATE_COLUMNS.get(name, set())
@@ -356,6 +356,7 @@ def _activity_rows(activities: list[Activity]):
             "Trekker": lead.name if lead else None,
             "Start": activity.start_date,
             "Eind": activity.end_date,
+            "Andere financiering": _text(activity.other_funding),
         }
 
 
@@ -381,6 +382,11 @@ def _contribution_rows(contributions: list[Contribution]):
             "Machine-ID": _text(c.machine_id),
             "Andere financiering": _text(c.other_funding),
             "Status": WORDS["contribution_status"][c.status],
+            "Onderbouwing levensduur": _text(c.life_justification),
+            "Niet dubbel gefinancierd": _text(c.not_double_financed),
+            "Realisatiedatum": c.realised_on,
+            "Gerealiseerde hoeveelheid": c.realised_quantity,
+            "Reden annulering": _text(c.cancel_reason),
         }
 
 
@@ -393,6 +399,12 @@ def _cost_line_rows(cost_lines):
             "Prijs": line.unit_price,
             "Aantal": line.quantity,
             "Activiteit": line.activity.short_code if line.activity else None,
+            "Gerealiseerd bedrag": line.realised_amount,
+            "Subsidiabel": WORDS["business_override"][line.eligible],
+            "Reden niet subsidiabel": _text(
+                WORDS["ineligible_reason"].get(line.ineligible_reason, "")
+            ),
+            "Niet dubbel gefinancierd": _text(line.not_double_financed),
         }
 
 

@@ -11,6 +11,7 @@ from django_scopes import ScopedManager
 from simple_history.models import HistoricalRecords
 
 from activities.models import Activity
+from cofinancing.valuation import QUANTITY_FIELD
 from partners.models import Organisation, Partnership
 from sterk.validators import validate_single_line
 
@@ -413,11 +414,8 @@ class Contribution(models.Model):
     @property
     def quantity(self):
         """The pledged quantity that realising measures against (docs/rules.md §20)."""
-        return {
-            "labour": self.hours,
-            "room": self.units,
-            "depreciation": self.months_used,
-        }.get(self.kind, self.amount)
+        name = QUANTITY_FIELD.get(self.kind)
+        return getattr(self, name) if name else None
 
 
 class EvidenceKind(models.TextChoices):

@@ -94,6 +94,7 @@ class OrganisationTotal:
     counts_as_business: bool
     total: Decimal
     by_kind: dict[str, Decimal]
+    by_override: bool = False  # counts as business only by a leader's override
 
 
 @dataclass(frozen=True)
@@ -117,6 +118,10 @@ class Summary:
             self.without_overrides is not None
             and self.without_overrides.business_total != self.total.business_total
         )
+
+    @property
+    def override_organisations(self) -> list[OrganisationTotal]:
+        return [o for o in self.by_organisation if o.by_override and o.total]
 
     @property
     def met_only_by_overrides(self) -> bool:
@@ -220,6 +225,7 @@ def summarize(
                 name=items[0].organisation_name,
                 kvk_number=items[0].kvk_number,
                 counts_as_business=items[0].counts_as_business,
+                by_override=items[0].by_override,
                 total=sum((c.value for c in items), ZERO),
                 by_kind={k: sum((c.value for c in items if c.kind == k), ZERO) for k in KINDS},
             )

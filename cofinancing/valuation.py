@@ -5,7 +5,7 @@ Every value is rounded once, to the cent, ROUND_HALF_UP (sterk.money.round_money
 """
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
@@ -65,6 +65,30 @@ class ValuationInput:
     life_months: int | None = None
     months_used: int | None = None
     project_share: Decimal | None = None  # percent; None: 100
+
+
+# What realising a contribution measures, per kind: the hours actually given, the units (e.g.
+# dagdelen) actually used, the months the machine was actually used, or the amount paid.
+QUANTITY_FIELD = {
+    MONEY: "amount",
+    MATERIAL: "amount",
+    LEASE: "amount",
+    LABOUR: "hours",
+    ROOM: "units",
+    DEPRECIATION: "months_used",
+}
+
+
+def realised_input(item: "ValuationInput", quantity: Decimal) -> "ValuationInput":
+    """The pledge's inputs with the realised quantity in place of the pledged one; valued by
+    `value_of` like the pledge (docs/rules.md §20). Months are whole months."""
+    name = QUANTITY_FIELD[item.kind]
+    quantity = to_decimal(quantity)
+    if name == "months_used":
+        if quantity != quantity.to_integral_value():
+            raise ValuationError({"months_used": [_("Enter whole months.")]})
+        quantity = int(quantity)
+    return replace(item, **{name: quantity})
 
 
 def labour_value(hours, rate) -> Decimal:

@@ -1,8 +1,10 @@
 from django.contrib import admin
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from partners.models import (
+    ApprovalVia,
     Contact,
     Interaction,
     Invitation,
@@ -111,8 +113,22 @@ class OrganisationAdmin(SimpleHistoryAdmin):
     search_fields = ["name", "kvk_number", "brin_code", "city"]
     list_select_related = ["partnership", "relationship_owner"]
     autocomplete_fields = ["partnership", "relationship_owner"]
-    readonly_fields = ["code", "counts_as_business", "stage_changed_at", "created_at"]
+    readonly_fields = [
+        "code", "counts_as_business", "stage_changed_at", "created_at", "business_approved_by",
+        "business_approved_at", "business_approved_via",
+    ]  # fmt: skip
     inlines = [ContactInline, NetworkMemberInline, StageChangeInline]
+
+    def save_model(self, request, obj, form, change):
+        # An override set or changed here is approved by the admin who saved it (§4).
+        if obj.business_override is None:
+            obj.business_approved_by = obj.business_approved_at = None
+            obj.business_approved_via = ""
+        elif not change or {"business_override", "business_justification"} & set(form.changed_data):
+            obj.business_approved_by = request.user
+            obj.business_approved_at = timezone.now()
+            obj.business_approved_via = ApprovalVia.ADMIN
+        super().save_model(request, obj, form, change)
 
 
 class SignatoryInline(admin.StackedInline):

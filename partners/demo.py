@@ -24,6 +24,7 @@ from django_scopes import scopes_disabled
 from partners.models import (
     GOVERNMENT_KINDS,
     SCHOOL_KINDS,
+    ApprovalVia,
     Authority,
     Contact,
     EvidenceSource,
@@ -527,6 +528,10 @@ class _Landscape:
                 "relationship_owner": self.users[owner],
                 "business_override": override,
                 "business_justification": justification,
+                # Decided by the project leader, as the organisation form records it.
+                "business_approved_by": self.leader if override is not None else None,
+                "business_approved_at": changed if override is not None else None,
+                "business_approved_via": ApprovalVia.FORM if override is not None else "",
                 "stage": stage,
                 "stage_changed_at": changed,
             },

@@ -70,7 +70,7 @@ CONTRIBUTIONS = [
      "Omschrijving": "30 gastlessen van 3 uur", "Uren": 90},
     {"Organisatie": "Metaalwerken Hengelo", "Activiteit": "A2", "Jaar": 2026,
      "Soort": "afschrijving", "Omschrijving": "CNC-draaibank", "Aanschafwaarde": 60000,
-     "Levensduur (maanden)": 120, "Gebruik (maanden)": 24, "Projectaandeel (%)": 50,
+     "Levensduur (maanden)": 120, "Gebruik (maanden)": 12, "Projectaandeel (%)": 50,
      "Machine-ID": "CNC-001", "Status": "bevestigd"},
     {"Organisatie": "Metaalwerken Hengelo", "Jaar": 2027, "Soort": "geld",
      "Omschrijving": "Bijdrage in geld", "Bedrag": "1.234,56"},
@@ -87,7 +87,7 @@ CONTRIBUTIONS = [
 
 EXPECTED_VALUES = {
     "30 gastlessen van 3 uur": "4500.00",
-    "CNC-draaibank": "6000.00",
+    "CNC-draaibank": "3000.00",
     "Bijdrage in geld": "1234.56",
     "Werkplaats 20 dagdelen": "5000.00",
     "Lease lasrobot": "1500.50",

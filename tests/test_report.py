@@ -9,6 +9,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django_scopes import scopes_disabled
 
+from cofinancing.models import CostLine
 from cofinancing.report import AMOUNT_KEYS, rate
 from cofinancing.services.contributions import contribution_save
 from partners.models import OrganisationKind
@@ -74,7 +75,7 @@ def budget(partnership, leader):
 
         save(company, "labour", "30 gastlessen van 3 uur", status="realised", hours=D("90"))
         save(company, "depreciation", "CNC-draaibank", acquisition_value=D("60000"),
-             life_months=120, months_used=24, project_share=D("50"))  # fmt: skip
+             life_months=120, months_used=12, project_share=D("100"), machine_id="CNC-1")  # fmt: skip
         save(smaller, "money", "Bijdrage lasdemonstratie", amount=D("1000.50"))
         save(school, "room", "Werkplaats", units=D("20"), unit_price=D("250"))
         save(smaller, "lease", "Robotcel", other_funding="RIF-2024-017", amount=D("999"))
@@ -150,12 +151,18 @@ def test_an_excluded_contribution_is_listed_with_its_reason(budget):
     ]  # fmt: skip
 
 
-def test_realised_counts_only_realised_contributions(budget):
+def test_realised_counts_only_realised_contributions_and_realised_costs(budget):
     data = report("--status", "realised")
     assert data["business_total"] == "4500.00"
+    # No cost line is realised yet: the costs are the realised labour only.
+    assert data["total_costs"] == "4500.00"
+    assert data["required"] == "450.00"
+    assert data["excluded"] == []
+    with scopes_disabled():
+        CostLine.objects.filter(partnership=budget.partnership).update(realised_amount=D("8000.00"))
+    data = report("--status", "realised")
     assert data["total_costs"] == "12500.00"
     assert data["required"] == "1250.00"
-    assert data["excluded"] == []
 
 
 def test_a_double_depreciated_machine_is_a_warning(budget, leader):
@@ -165,7 +172,7 @@ def test_a_double_depreciated_machine_is_a_warning(budget, leader):
             contribution_save(
                 budget=budget, user=leader, organisation=organisation, activity=None,
                 year=2027, kind="depreciation", description=description,
-                acquisition_value=D("1200"), life_months=12, months_used=1, machine_id="FR-7",
+                acquisition_value=D("1200"), life_months=60, months_used=1, machine_id="FR-7",
             )  # fmt: skip
     warnings = report()["warnings"]
     assert len(warnings) == 1

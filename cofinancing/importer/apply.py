@@ -5,6 +5,7 @@ Runs inside the importer's transaction. Records are created with
 every change covers imported rows too; save() is not called.
 """
 
+from django.utils import timezone
 from django_scopes import scope
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
@@ -18,9 +19,9 @@ from cofinancing.importer.plan import (
     Plan,
     Planned,
 )
-from cofinancing.importer.result import CHANGED, CREATED
+from cofinancing.importer.result import CHANGED, CREATED, UNCHANGED
 from cofinancing.models import Budget, Contribution, CostLine, FundingLine
-from partners.models import Organisation, Partnership, StageChange
+from partners.models import ApprovalVia, Organisation, Partnership, StageChange
 
 
 def _write(model, items: list[Planned], fields, *, build, refs, user) -> dict:
@@ -40,6 +41,30 @@ def _write(model, items: list[Planned], fields, *, build, refs, user) -> dict:
     if changed:
         bulk_update_with_history(changed, model, list(fields), default_user=user)
     return {item.key: record for item, record in zip(new_items, new, strict=True)}
+
+
+APPROVAL_FIELDS = ("business_approved_by", "business_approved_at", "business_approved_via")
+
+
+def _approve_overrides(items: list[Planned], user) -> None:
+    """An override the import sets or changes counts as approved by the import: by the leader
+    who uploaded it, or by the import command when there is no user (docs/rules.md §4)."""
+    now = timezone.now()
+    for item in items:
+        if item.action == UNCHANGED:
+            continue
+        fields, existing = item.fields, item.existing
+        if fields["business_override"] is None:
+            approval = (None, None, "")
+        elif existing is None or any(
+            getattr(existing, name) != fields[name]
+            for name in ("business_override", "business_justification")
+        ):
+            via = ApprovalVia.IMPORT if user is not None else ApprovalVia.IMPORT_COMMAND
+            approval = (user, now, via)
+        else:
+            approval = tuple(getattr(existing, name) for name in APPROVAL_FIELDS)
+        fields.update(zip(APPROVAL_FIELDS, approval, strict=True))
 
 
 def apply_plan(plan: Plan, *, user) -> Partnership:
@@ -65,10 +90,11 @@ def _write_all(plan: Plan, partnership: Partnership, user) -> None:
         return {}
 
     organisations = dict(plan.existing_organisations)
+    _approve_overrides(plan.organisations, user)
     created = _write(
         Organisation,
         plan.organisations,
-        ORGANISATION_FIELDS,
+        (*ORGANISATION_FIELDS, *APPROVAL_FIELDS),
         build=lambda **fields: Organisation(partnership=partnership, **fields),
         refs=no_refs,
         user=user,

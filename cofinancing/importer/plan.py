@@ -21,7 +21,10 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from activities.models import Activity
-from cofinancing.importer.cells import CellValueError, choice, date, number, text, whole
+from cofinancing.importer.budget_rows import COST_LINE_FIELDS, FUNDING_LINE_FIELDS, BudgetRows
+from cofinancing.importer.cells import CellValueError, choice, date, text, whole
+from cofinancing.importer.common import ABSENT, BAD, Planned, name_key, quote
+from cofinancing.importer.contribution_rows import CONTRIBUTION_FIELDS, ContributionRows
 from cofinancing.importer.reading import Row
 from cofinancing.importer.result import (
     CHANGED,
@@ -33,71 +36,29 @@ from cofinancing.importer.result import (
 )
 from cofinancing.importer.spec import (
     ACTIVITIES,
-    CONTRIBUTION_KINDS,
-    CONTRIBUTION_STATUSES,
-    CONTRIBUTIONS,
-    COST_CATEGORIES,
-    COST_LINES,
-    FUNDING_LINES,
-    FUNDING_SOURCES,
-    MAX_QUANTITY,
     ORGANISATION_KINDS,
     ORGANISATIONS,
     PARTNERSHIP,
     PARTNERSHIP_FIELDS,
     SECTORS,
-    WORDS,
     YES_NO,
 )
 from cofinancing.models import Budget, Contribution, CostLine, FundingLine, Scheme
-from cofinancing.services.contributions import ALL_INPUTS, INPUTS, TEXT_INPUTS, valuation_input
-from cofinancing.valuation import LABOUR, ValuationError, value_of
+from cofinancing.services.contributions import lock_budget
 from partners.models import SCHOOL_KINDS, Organisation, Partnership
 from partners.models.organisations import brin_validator, kvk_validator
-from sterk.money import MAX_AMOUNT, round_money
+from sterk.money import MAX_AMOUNT
 
-# A cell that could not be read; its error is already recorded.
-BAD = object()
-
-# Which column holds each valuation input, to place the valuation's messages.
-INPUT_COLUMNS = {
-    "kind": "Soort",
-    "amount": "Bedrag",
-    "hours": "Uren",
-    "hourly_rate": "Uurtarief",
-    "rate_justification": "Onderbouwing uurtarief",
-    "units": "Eenheden",
-    "unit_price": "Prijs per eenheid",
-    "acquisition_value": "Aanschafwaarde",
-    "residual_value": "Restwaarde",
-    "life_months": "Levensduur (maanden)",
-    "months_used": "Gebruik (maanden)",
-    "project_share": "Projectaandeel (%)",
-    "machine_id": "Machine-ID",
-}
-SMALL_INT = 32767  # PositiveSmallIntegerField
+__all__ = [
+    "ACTIVITY_FIELDS", "CONTRIBUTION_FIELDS", "COST_LINE_FIELDS", "FUNDING_LINE_FIELDS",
+    "ORGANISATION_FIELDS", "Plan", "Planned", "make_plan",
+]  # fmt: skip
 
 ORGANISATION_FIELDS = (
     "name", "kind", "sector", "kvk_number", "brin_code", "city", "business_override",
     "business_justification",
 )  # fmt: skip
-ACTIVITY_FIELDS = ("short_code", "title", "form", "start_date", "end_date")
-CONTRIBUTION_FIELDS = ("status", "other_funding", "value", *ALL_INPUTS)
-COST_LINE_FIELDS = ("unit_price", "quantity", "amount")
-FUNDING_LINE_FIELDS = ("amount",)
-
-
-@dataclass
-class Planned:
-    """One valid row: its key, the model fields it sets, and the record it matches."""
-
-    row: int
-    key: object
-    fields: dict
-    existing: object = None
-    action: str = CREATED
-    # Natural keys of the rows it points to: organisation, activity, lead organisation.
-    refs: dict = field(default_factory=dict)
+ACTIVITY_FIELDS = ("short_code", "title", "form", "start_date", "end_date", "other_funding")
 
 
 @dataclass
@@ -123,14 +84,6 @@ class Plan:
     existing_activities: dict = field(default_factory=dict)  # key → Activity
 
 
-def name_key(name: str) -> str:
-    return name.strip().casefold()
-
-
-def _quote(value: str) -> str:
-    return value if len(value) <= 60 else value[:57] + "..."
-
-
 def _kvk(value) -> str:
     # Excel drops the leading zero of a KvK number typed as a number: 01234567 → 1234567.
     result = text(value, max_length=8)
@@ -139,13 +92,15 @@ def _kvk(value) -> str:
     return result
 
 
-class Planner:
+class Planner(ContributionRows, BudgetRows):
     def __init__(self, rows: dict[str, list[Row]], *, partnership, slug, result: ImportResult):
         self.rows = rows
         self.partnership = partnership
         self.slug = slug
         self.result = result
         self.scheme: Scheme | None = None
+        # (row number, field) a row leaves unsaid: the database's value is kept.
+        self.unsaid: set[tuple[int, str]] = set()
 
     # --- helpers ---------------------------------------------------------------------------
 
@@ -169,6 +124,12 @@ class Planner:
             return BAD
         return value
 
+    def optional(self, sheet, row: Row, column: str, convert, **options):
+        """A cell of an optional column, or ABSENT when the workbook has no such column."""
+        if column not in row.cells:
+            return ABSENT
+        return self.get(sheet, row, column, convert, **options)
+
     def year(self, sheet, row: Row, column="Jaar"):
         year = self.get(sheet, row, column, whole, required=True, minimum=1900, maximum=2100)
         scheme = self.scheme
@@ -190,7 +151,7 @@ class Planner:
                 row.number,
                 column,
                 _("There is no activity with the code “%(code)s” in the sheet %(sheet)s or in "
-                  "this partnership.") % {"code": _quote(code), "sheet": ACTIVITIES},
+                  "this partnership.") % {"code": quote(code), "sheet": ACTIVITIES},
             )  # fmt: skip
 
     def positive_amount(self, sheet, row: Row, column: str, value, *, maximum=MAX_AMOUNT):
@@ -255,6 +216,10 @@ class Planner:
         self.budget = (
             Budget.objects.filter(partnership=partnership).select_related("scheme").first()
         )
+        if self.budget is not None:
+            # The machine guard reads the claims below and the import writes them: no other
+            # guarded write of this partnership comes in between.
+            lock_budget(self.budget)
         self.organisations_db = list(
             Organisation.objects.filter(partnership=partnership).order_by("-pk")
         )
@@ -428,7 +393,7 @@ class Planner:
                 row.number,
                 column,
                 _("There is no organisation named “%(name)s” in the sheet %(sheet)s or in "
-                  "this partnership.") % {"name": _quote(name), "sheet": ORGANISATIONS},
+                  "this partnership.") % {"name": quote(name), "sheet": ORGANISATIONS},
             )  # fmt: skip
 
     # --- Activiteiten ----------------------------------------------------------------------
@@ -447,6 +412,7 @@ class Planner:
             lead = get(sheet, row, "Trekker", text, max_length=200)
             start = get(sheet, row, "Start", date)
             end = get(sheet, row, "Eind", date)
+            funding = self.optional(sheet, row, "Andere financiering", text, max_length=200)
             if code is not BAD:
                 self.activity_keys.add(name_key(code))
                 self.duplicate(sheet, row, "Code", seen, name_key(code))
@@ -481,230 +447,14 @@ class Planner:
                     "form": form,
                     "start_date": start,
                     "end_date": end,
+                    # A workbook without the column leaves the activity's funding as it is.
+                    "other_funding": (match.other_funding if match else "")
+                    if funding is ABSENT
+                    else funding,
                 },
             )
             planned.append(self.record(sheet, item, f"{code} {title}", refs_changed=refs_changed))
         self.result.counts[sheet].untouched = len(self.activities_db) - len(matched)
-        return planned
-
-    # --- Bijdragen -------------------------------------------------------------------------
-
-    def contributions(self) -> list[Planned]:
-        sheet = CONTRIBUTIONS
-        organisation_names = {o.pk: name_key(o.name) for o in self.organisations_db}
-        activity_codes = {a.pk: name_key(a.short_code) for a in self.activities_db}
-        existing = {
-            (
-                organisation_names.get(c.organisation_id, ""),
-                activity_codes.get(c.activity_id, ""),
-                c.year,
-                c.kind,
-                c.description,
-            ): c
-            for c in self.contributions_db
-        }
-        planned, seen, matched = [], {}, set()
-        for row in self.rows[sheet]:
-            before = len(self.result.errors)
-            fields, organisation, activity = self._contribution(sheet, row)
-            if len(self.result.errors) > before:
-                self.result.counts[sheet].rejected += 1
-                continue
-            key = (
-                name_key(organisation),
-                name_key(activity),
-                fields["year"],
-                fields["kind"],
-                fields["description"],
-            )
-            what = ("Organisatie", "Activiteit", "Jaar", "Soort", "Omschrijving")
-            if self.duplicate(sheet, row, "Omschrijving", seen, key, what=what):
-                self.result.counts[sheet].rejected += 1
-                continue
-            match = existing.get(key)
-            if match is not None:
-                matched.add(match.pk)
-            item = Planned(
-                row=row.number,
-                key=key,
-                existing=match,
-                refs={"organisation": key[0], "activity": key[1] or None},
-                fields=fields,
-            )
-            label = f"{organisation} · {fields['description']} · {fields['year']}"
-            planned.append(self.record(sheet, item, label))
-        self.result.counts[sheet].untouched = len(self.contributions_db) - len(matched)
-        return planned
-
-    def _contribution(self, sheet, row: Row):
-        get = self.get
-        organisation = get(sheet, row, "Organisatie", text, required=True, max_length=200)
-        activity = get(sheet, row, "Activiteit", text, max_length=20)
-        year = self.year(sheet, row)
-        kind = get(sheet, row, "Soort", choice, required=True, words=CONTRIBUTION_KINDS)
-        description = get(sheet, row, "Omschrijving", text, required=True, max_length=300)
-        inputs = {
-            "amount": get(sheet, row, "Bedrag", number),
-            "hours": get(sheet, row, "Uren", number),
-            "hourly_rate": get(sheet, row, "Uurtarief", number),
-            "rate_justification": get(
-                sheet, row, "Onderbouwing uurtarief", text, max_length=2000, multiline=True
-            ),
-            "units": get(sheet, row, "Eenheden", number),
-            "unit_price": get(sheet, row, "Prijs per eenheid", number),
-            "acquisition_value": get(sheet, row, "Aanschafwaarde", number),
-            "residual_value": get(sheet, row, "Restwaarde", number),
-            "life_months": get(
-                sheet, row, "Levensduur (maanden)", whole, minimum=0, maximum=SMALL_INT
-            ),
-            "months_used": get(
-                sheet, row, "Gebruik (maanden)", whole, minimum=0, maximum=SMALL_INT
-            ),
-            "project_share": get(sheet, row, "Projectaandeel (%)", number, percent=True),
-            "machine_id": get(sheet, row, "Machine-ID", text, max_length=100),
-        }
-        other_funding = get(sheet, row, "Andere financiering", text, max_length=300)
-        status = get(
-            sheet,
-            row,
-            "Status",
-            choice,
-            words=CONTRIBUTION_STATUSES,
-            default="pledged",
-        )
-        self.known_organisation(sheet, row, "Organisatie", organisation)
-        self.known_activity(sheet, row, "Activiteit", activity)
-        value = BAD
-        used = INPUTS.get(kind, ()) if kind is not BAD else ()
-        if (
-            kind is not BAD
-            and self.scheme is not None
-            and all(inputs[name] is not BAD for name in used)
-        ):
-            value = self._value(sheet, row, kind, inputs)
-        fields = {"year": year, "kind": kind, "description": description}
-        fields["status"] = status
-        fields["other_funding"] = other_funding
-        fields["value"] = value
-        for name in ALL_INPUTS:
-            if name in used:
-                fields[name] = inputs[name]
-            else:
-                fields[name] = "" if name in TEXT_INPUTS else None
-        if kind == LABOUR and fields["hourly_rate"] is None:
-            # Stored as the rate the value was computed with, as contribution_save does.
-            fields["hourly_rate"] = self.scheme.default_hourly_rate if self.scheme else None
-        return fields, organisation, activity or ""
-
-    def _value(self, sheet, row: Row, kind: str, inputs: dict):
-        try:
-            return value_of(
-                valuation_input(kind, inputs), default_rate=self.scheme.default_hourly_rate
-            )
-        except ValuationError as error:
-            for name, messages in error.errors.items():
-                for message in messages:
-                    self.fail(sheet, row.number, INPUT_COLUMNS.get(name, ""), message)
-            return BAD
-
-    # --- Begroting -------------------------------------------------------------------------
-
-    def cost_lines(self) -> list[Planned]:
-        sheet = COST_LINES
-        activity_codes = {a.pk: name_key(a.short_code) for a in self.activities_db}
-        existing = {
-            (c.year, c.category, c.description, activity_codes.get(c.activity_id, "")): c
-            for c in self.cost_lines_db
-        }
-        planned, seen, matched = [], {}, set()
-        for row in self.rows[sheet]:
-            before = len(self.result.errors)
-            get = self.get
-            year = self.year(sheet, row)
-            category = get(sheet, row, "Kostensoort", choice, required=True, words=COST_CATEGORIES)
-            description = get(sheet, row, "Omschrijving", text, required=True, max_length=300)
-            price = get(sheet, row, "Prijs", number, required=True)
-            quantity = get(sheet, row, "Aantal", number, required=True)
-            activity = get(sheet, row, "Activiteit", text, max_length=20)
-            self.known_activity(sheet, row, "Activiteit", activity)
-            self.positive_amount(sheet, row, "Prijs", price)
-            self.positive_amount(sheet, row, "Aantal", quantity, maximum=MAX_QUANTITY)
-            if len(self.result.errors) == before and round_money(price * quantity) > MAX_AMOUNT:
-                self.fail(
-                    sheet,
-                    row.number,
-                    "Aantal",
-                    _("Price × quantity exceeds %(maximum)s.") % {"maximum": "100.000.000"},
-                )
-            if len(self.result.errors) > before:
-                self.result.counts[sheet].rejected += 1
-                continue
-            key = (year, category, description, name_key(activity))
-            what = ("Jaar", "Kostensoort", "Omschrijving", "Activiteit")
-            if self.duplicate(sheet, row, "Omschrijving", seen, key, what=what):
-                self.result.counts[sheet].rejected += 1
-                continue
-            match = existing.get(key)
-            if match is not None:
-                matched.add(match.pk)
-            item = Planned(
-                row=row.number,
-                key=key,
-                existing=match,
-                refs={"activity": key[3] or None},
-                fields={
-                    "year": year,
-                    "category": category,
-                    "description": description,
-                    "unit_price": price,
-                    "quantity": quantity,
-                    "amount": round_money(price * quantity),
-                },
-            )
-            label = f"{year} · {WORDS['cost_category'][category]} · {description}"
-            planned.append(self.record(sheet, item, label))
-        self.result.counts[sheet].untouched = len(self.cost_lines_db) - len(matched)
-        return planned
-
-    # --- Dekking ---------------------------------------------------------------------------
-
-    def funding_lines(self) -> list[Planned]:
-        sheet = FUNDING_LINES
-        existing = {(f.year, f.source, f.description): f for f in self.funding_lines_db}
-        planned, seen, matched = [], {}, set()
-        for row in self.rows[sheet]:
-            before = len(self.result.errors)
-            get = self.get
-            year = self.year(sheet, row)
-            source = get(sheet, row, "Bron", choice, required=True, words=FUNDING_SOURCES)
-            description = get(sheet, row, "Omschrijving", text, max_length=300)
-            amount = get(sheet, row, "Bedrag", number, required=True)
-            self.positive_amount(sheet, row, "Bedrag", amount)
-            if len(self.result.errors) > before:
-                self.result.counts[sheet].rejected += 1
-                continue
-            key = (year, source, description)
-            what = ("Jaar", "Bron", "Omschrijving")
-            if self.duplicate(sheet, row, "Omschrijving", seen, key, what=what):
-                self.result.counts[sheet].rejected += 1
-                continue
-            match = existing.get(key)
-            if match is not None:
-                matched.add(match.pk)
-            item = Planned(
-                row=row.number,
-                key=key,
-                existing=match,
-                fields={
-                    "year": year,
-                    "source": source,
-                    "description": description,
-                    "amount": amount,
-                },
-            )
-            label = f"{year} · {WORDS['funding_source'][source]} · {description}".rstrip(" ·")
-            planned.append(self.record(sheet, item, label))
-        self.result.counts[sheet].untouched = len(self.funding_lines_db) - len(matched)
         return planned
 
     # --- all of it -------------------------------------------------------------------------

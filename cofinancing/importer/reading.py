@@ -17,13 +17,19 @@ from openpyxl import load_workbook
 
 from cofinancing.importer.cells import is_blank
 from cofinancing.importer.result import CellError
-from cofinancing.importer.spec import MAX_FILE_BYTES, MAX_ROWS, MAX_UNPACKED_BYTES, SHEETS
+from cofinancing.importer.spec import (
+    MAX_FILE_BYTES,
+    MAX_ROWS,
+    MAX_UNPACKED_BYTES,
+    OPTIONAL,
+    SHEETS,
+)
 
 
 @dataclass(frozen=True)
 class Row:
     number: int  # the row number as Excel shows it
-    cells: dict  # header → raw value
+    cells: dict  # header → raw value; an optional column the sheet lacks is not in it
 
 
 class WorkbookRefused(Exception):
@@ -81,7 +87,11 @@ def _rows(sheet, name: str, errors: list[CellError]) -> list[Row]:
         errors.append(CellError(_("This column is missing from row 1."), sheet=name, column=title))
     if missing:
         return []
-    wanted = {title: position[title] for title in SHEETS[name]}
+    wanted = {
+        title: position[title]
+        for title in (*SHEETS[name], *OPTIONAL.get(name, ()))
+        if title in position
+    }
     rows = []
     for number, values in enumerate(
         sheet.iter_rows(min_row=2, max_col=len(header), values_only=True), start=2

@@ -33,6 +33,25 @@ SHEETS: dict[str, tuple[str, ...]] = {
     FUNDING_LINES: ("Jaar", "Bron", "Omschrijving", "Bedrag"),
 }  # fmt: skip
 
+# Columns added later: a workbook without them still imports, and what they hold is then left
+# as it is (the realisation of a row marked realised follows docs/rules.md §20).
+OPTIONAL: dict[str, tuple[str, ...]] = {
+    ACTIVITIES: ("Andere financiering",),
+    CONTRIBUTIONS: (
+        "Onderbouwing levensduur", "Niet dubbel gefinancierd", "Realisatiedatum",
+        "Gerealiseerde hoeveelheid", "Reden annulering",
+    ),
+    COST_LINES: (
+        "Gerealiseerd bedrag", "Subsidiabel", "Reden niet subsidiabel", "Niet dubbel gefinancierd",
+    ),
+}  # fmt: skip
+
+
+def columns(name: str) -> tuple[str, ...]:
+    """Every column a sheet can have, as the template and the export write them."""
+    return SHEETS[name] + OPTIONAL.get(name, ())
+
+
 # The rows of the Samenwerkingsverband sheet (column Veld).
 PARTNERSHIP_FIELDS = ("Naam", "Regeling", "Startjaar", "Eindjaar")
 
@@ -75,6 +94,15 @@ CONTRIBUTION_STATUSES = {
     "toegezegd": "pledged",
     "bevestigd": "confirmed",
     "gerealiseerd": "realised",
+    "gecertificeerd": "certified",
+    "geannuleerd": "cancelled",
+}
+INELIGIBLE_REASONS = {
+    "btw-terugvorderbaar": "recoverable_vat",
+    "buiten-periode": "outside_period",
+    "niet-in-plan": "not_in_plan",
+    "elders-gefinancierd": "funded_elsewhere",
+    "overig": "other",
 }
 COST_CATEGORIES = {
     "personeel-intern": "internal_personnel",
@@ -104,6 +132,7 @@ WORDS = {
     "contribution_kind": _inverse(CONTRIBUTION_KINDS),
     "contribution_status": _inverse(CONTRIBUTION_STATUSES),
     "cost_category": _inverse(COST_CATEGORIES),
+    "ineligible_reason": _inverse(INELIGIBLE_REASONS),
     "funding_source": _inverse(FUNDING_SOURCES),
 }
 

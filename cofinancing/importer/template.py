@@ -16,6 +16,7 @@ from cofinancing.importer.spec import (
     COST_LINES,
     FUNDING_LINES,
     FUNDING_SOURCES,
+    INELIGIBLE_REASONS,
     ORGANISATION_KINDS,
     ORGANISATIONS,
     PARTNERSHIP,
@@ -23,6 +24,7 @@ from cofinancing.importer.spec import (
     SECTORS,
     SHEETS,
     YES_NO,
+    columns,
 )
 
 # The drop-down lists; rows 2 to LIST_ROWS get them.
@@ -34,7 +36,11 @@ LISTS = {
     },
     ACTIVITIES: {"Vorm": {str(n): n for n in range(1, 9)}},
     CONTRIBUTIONS: {"Soort": CONTRIBUTION_KINDS, "Status": CONTRIBUTION_STATUSES},
-    COST_LINES: {"Kostensoort": COST_CATEGORIES},
+    COST_LINES: {
+        "Kostensoort": COST_CATEGORIES,
+        "Subsidiabel": YES_NO,
+        "Reden niet subsidiabel": INELIGIBLE_REASONS,
+    },
     FUNDING_LINES: {"Bron": FUNDING_SOURCES},
 }
 LIST_ROWS = 2000
@@ -43,7 +49,8 @@ LIST_ROWS = 2000
 def template_workbook() -> bytes:
     workbook = Workbook()
     workbook.remove(workbook.active)
-    for name, headers in SHEETS.items():
+    for name in SHEETS:
+        headers = columns(name)
         sheet = workbook.create_sheet(name)
         sheet.append(list(headers))
         for cell in sheet[1]:

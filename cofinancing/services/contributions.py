@@ -1,5 +1,6 @@
 """Writes on contributions, valued by cofinancing/valuation.py."""
 
+import datetime
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -109,12 +110,25 @@ def contribution_save(
         # Store the rate the value was computed with, so value and inputs always agree.
         contribution.hourly_rate = budget.scheme.default_hourly_rate
     contribution.value = value
+    _default_realisation(budget, contribution)
     if kind == DEPRECIATION:
         contribution.machine_id = " ".join(contribution.machine_id.split())
         machine_guard(budget=budget, contribution=contribution)
     contribution.full_clean(exclude=["partnership", "created_by"])
     contribution.save()
     return contribution
+
+
+def _default_realisation(budget: Budget, contribution: Contribution) -> None:
+    """A contribution marked realised without a realisation is realised as pledged, by the
+    end of its year (docs/rules.md §20, as the import does); one not realised has none."""
+    if contribution.status not in REALISED_AND_UP:
+        contribution.realised_on = contribution.realised_quantity = None
+        contribution.realised_value = None
+    elif contribution.realised_value is None:
+        contribution.realised_on = datetime.date(contribution.year, 12, 31)
+        contribution.realised_quantity = contribution.quantity
+        contribution.realised_value = contribution.value
 
 
 def machine_claim(contribution: Contribution, organisation_name: str) -> MachineClaim:

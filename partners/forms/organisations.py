@@ -62,7 +62,10 @@ class OrganisationForm(forms.ModelForm):
             "business_justification": forms.Textarea(attrs={"rows": 2}),
         }
 
-    def __init__(self, *args, partnership: Partnership, show_confirm=False, **kwargs):
+    def __init__(
+        self, *args, partnership: Partnership, show_confirm=False, may_decide_business=True,
+        **kwargs,
+    ):  # fmt: skip
         super().__init__(*args, **kwargs)
         self.partnership = partnership
         self.fields["relationship_owner"].queryset = (
@@ -75,6 +78,14 @@ class OrganisationForm(forms.ModelForm):
             self.initial["business_override"] = {True: "yes", False: "no"}.get(value, "")
         if not show_confirm:
             del self.fields["confirm_duplicate"]
+        if not may_decide_business:
+            # Disabled fields keep their stored value whatever is posted (docs/rules.md §4).
+            for name in ("business_override", "business_justification"):
+                self.fields[name].disabled = True
+            self.fields["business_override"].help_text = _(
+                "Only a project leader can decide that an organisation does or does not count "
+                "as business against its kind."
+            )
 
     def clean_kvk_number(self):
         value = self.cleaned_data["kvk_number"]

@@ -10,7 +10,16 @@ from django.db.models import ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from partners.models import SCHOOL_KINDS, Organisation, Partnership, Stage, StageChange
+from partners.models import (
+    SCHOOL_KINDS,
+    ApprovalVia,
+    Membership,
+    Organisation,
+    Partnership,
+    Role,
+    Stage,
+    StageChange,
+)
 
 # Words that do not tell organisations apart ("Van Dijk B.V." is "Van Dijk").
 _NOISE = re.compile(
@@ -54,6 +63,41 @@ def organisation_duplicates(
     return found
 
 
+OVERRIDE_FIELDS = ("business_override", "business_justification")
+
+
+def _approve_override(organisation: Organisation, user, stored: dict | None) -> None:
+    """Whether an organisation counts as business against its kind is a leader's decision,
+    recorded with who took it and when (docs/rules.md §4)."""
+    if organisation.business_override is None:
+        organisation.business_approved_by = None
+        organisation.business_approved_at = None
+        organisation.business_approved_via = ""
+        return
+    if stored is not None and all(
+        stored[name] == getattr(organisation, name) for name in OVERRIDE_FIELDS
+    ):
+        return  # unchanged: the approval stands
+    is_leader = (
+        user is not None
+        and Membership.objects.filter(
+            partnership_id=organisation.partnership_id, user=user, role=Role.LEADER
+        ).exists()
+    )
+    if not is_leader:
+        raise ValidationError(
+            {
+                "business_override": _(
+                    "Only a project leader can decide that an organisation does or does not "
+                    "count as business against its kind."
+                )
+            }
+        )
+    organisation.business_approved_by = user
+    organisation.business_approved_at = timezone.now()
+    organisation.business_approved_via = ApprovalVia.FORM
+
+
 def _validate(organisation: Organisation) -> None:
     errors = {}
     if organisation.brin_code and organisation.kind not in SCHOOL_KINDS:
@@ -74,6 +118,7 @@ def organisation_create(*, partnership: Partnership, user, **fields) -> Organisa
     organisation = Organisation(partnership=partnership, **fields)
     organisation.stage_changed_at = timezone.now()
     _validate(organisation)
+    _approve_override(organisation, user, None)
     organisation.save()
     StageChange.objects.create(
         partnership=partnership,
@@ -87,10 +132,12 @@ def organisation_create(*, partnership: Partnership, user, **fields) -> Organisa
 
 @transaction.atomic
 def organisation_update(*, organisation: Organisation, user, **fields) -> Organisation:
-    old_stage = Organisation.objects.filter(pk=organisation.pk).values_list("stage", flat=True)[0]
+    stored = Organisation.objects.filter(pk=organisation.pk).values("stage", *OVERRIDE_FIELDS)[0]
+    old_stage = stored["stage"]
     for name, value in fields.items():
         setattr(organisation, name, value)
     _validate(organisation)
+    _approve_override(organisation, user, stored)
     if organisation.stage != old_stage:
         organisation.stage_changed_at = timezone.now()
         StageChange.objects.create(

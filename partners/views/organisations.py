@@ -89,7 +89,12 @@ def organisation_update(request, tenant, code):
 def _organisation_form(request, tenant, organisation):
     partnership = tenant.partnership
     data = request.POST or None
-    form = OrganisationForm(data, instance=organisation, partnership=partnership)
+    form = OrganisationForm(
+        data,
+        instance=organisation,
+        partnership=partnership,
+        may_decide_business=tenant.is_leader,
+    )
     duplicates = []
     if request.method == "POST" and form.is_valid():
         duplicates = services.organisation_duplicates(
@@ -100,7 +105,11 @@ def _organisation_form(request, tenant, organisation):
         )
         if duplicates and not request.POST.get("confirm_duplicate"):
             form = OrganisationForm(
-                data, instance=organisation, partnership=partnership, show_confirm=True
+                data,
+                instance=organisation,
+                partnership=partnership,
+                show_confirm=True,
+                may_decide_business=tenant.is_leader,
             )
             form.is_valid()
         else:
@@ -129,7 +138,7 @@ def _organisation_form(request, tenant, organisation):
 @partnership_view()
 def organisation_detail(request, tenant, code):
     organisation = get_object_or_404(
-        Organisation.objects.select_related("relationship_owner"),
+        Organisation.objects.select_related("relationship_owner", "business_approved_by"),
         partnership=tenant.partnership,
         code=code,
     )
