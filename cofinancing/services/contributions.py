@@ -2,9 +2,11 @@
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 
 from cofinancing.models import Budget, Contribution
+from cofinancing.services.evidence import has_evidence_error, refuse_delete_with_evidence
 from cofinancing.valuation import (
     AMOUNT_KINDS,
     DEPRECIATION,
@@ -111,4 +113,10 @@ def contribution_save(
 
 
 def contribution_delete(*, contribution: Contribution) -> None:
-    contribution.delete()
+    """Delete a contribution; one with evidence files is refused (ValidationError)."""
+    with transaction.atomic():
+        refuse_delete_with_evidence(contribution)
+        try:
+            contribution.delete()
+        except ProtectedError:  # evidence was added meanwhile
+            raise has_evidence_error() from None
