@@ -149,9 +149,9 @@ def _present_kinds(*, partnership: Partnership, year: int | None):
 
 
 def missing_evidence(
-    *,
     partnership: Partnership,
     year: int | None = None,
+    *,
     organisation: Organisation | None = None,
 ) -> list[MissingRow]:
     """Every realised contribution and every eligible cost line with a realised amount that
