@@ -30,6 +30,7 @@ from tests.factories import (
     CostLineFactory,
     OrganisationFactory,
 )
+from tests.test_csp import assert_page
 
 pytestmark = pytest.mark.usefixtures("no_scopes")
 
@@ -501,6 +502,16 @@ def test_the_cost_line_page_and_the_budget_count_its_evidence(
     budget = client.get(url("budget")).content.decode()
     assert 'data-evidence-count="1"' in budget
     assert url("cost-line-evidence", code=cost_line.code) in budget
+
+
+def test_the_evidence_pages_keep_the_content_security_policy(editor_client, evidence, cost_line):
+    for path in [
+        url("contribution-detail", code=evidence.contribution.code),
+        url("contribution-evidence-add", code=evidence.contribution.code),
+        url("cost-line-evidence", code=cost_line.code),
+        url("evidence-delete", code=evidence.code),
+    ]:
+        assert_page(editor_client.get(path))
 
 
 def test_a_failed_upload_shows_the_form_again_with_what_is_needed(editor_client, cost_line):
