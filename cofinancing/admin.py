@@ -4,8 +4,9 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from cofinancing.models import Budget, Contribution, CostLine, FundingLine, Scheme
+from cofinancing.models import Budget, Contribution, CostLine, Evidence, FundingLine, Scheme
 from cofinancing.services.contributions import contribution_value
+from cofinancing.services.evidence import evidence_delete
 from sterk.money import round_money
 
 
@@ -115,3 +116,75 @@ class FundingLineAdmin(SimpleHistoryAdmin):
     list_select_related = ["partnership"]
     autocomplete_fields = ["partnership"]
     readonly_fields = ["code"]
+
+
+@admin.register(Evidence)
+class EvidenceAdmin(admin.ModelAdmin):
+    """Read-mostly: a file is added through the app (which checks what it is), never replaced
+    here; only the kind and the note can be corrected. Deleting goes through the service, so
+    the file goes with the row. The file itself is not linked: it is served to members only,
+    never from MEDIA_URL."""
+
+    list_display = [
+        "name",
+        "partnership",
+        "kind",
+        "contribution",
+        "cost_line",
+        "content_type",
+        "size",
+        "uploaded_by",
+        "uploaded_at",
+    ]
+    list_filter = ["partnership", "kind", "content_type", "uploaded_at"]
+    search_fields = [
+        "name",
+        "note",
+        "sha256",
+        "contribution__description",
+        "cost_line__description",
+    ]
+    list_select_related = ["partnership", "contribution", "cost_line", "uploaded_by"]
+    fields = [
+        "code",
+        "partnership",
+        "contribution",
+        "cost_line",
+        "kind",
+        "note",
+        "name",
+        "content_type",
+        "size",
+        "sha256",
+        "stored_as",
+        "uploaded_by",
+        "uploaded_at",
+    ]
+    readonly_fields = [
+        "code",
+        "partnership",
+        "contribution",
+        "cost_line",
+        "name",
+        "content_type",
+        "size",
+        "sha256",
+        "stored_as",
+        "uploaded_by",
+        "uploaded_at",
+    ]
+    date_hierarchy = "uploaded_at"
+
+    @admin.display(description=_("stored as"))
+    def stored_as(self, obj):
+        return obj.file.name
+
+    def has_add_permission(self, request):
+        return False
+
+    def delete_model(self, request, obj):
+        evidence_delete(evidence=obj)
+
+    def delete_queryset(self, request, queryset):
+        for evidence in queryset:
+            evidence_delete(evidence=evidence)

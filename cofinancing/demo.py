@@ -53,10 +53,10 @@ COST_LINES = [
 
 # year, source, description, amount.
 FUNDING_LINES = [
-    (2025, "subsidy", "STO-subsidie", D("890600.00")),
-    (2026, "subsidy", "STO-subsidie", D("887900.00")),
-    (2027, "subsidy", "STO-subsidie", D("931400.00")),
-    (2028, "subsidy", "STO-subsidie", D("932350.00")),
+    (2025, "subsidy", "STO-subsidie", D("850600.00")),
+    (2026, "subsidy", "STO-subsidie", D("847900.00")),
+    (2027, "subsidy", "STO-subsidie", D("891400.00")),
+    (2028, "subsidy", "STO-subsidie", D("892350.00")),
     *[(year, "schools", "Eigen bijdrage ROC Voorbeeldstad", D("45000.00")) for year in YEARS],
     *[
         (year, "schools", "Eigen bijdrage Technisch College en Vakcollege", D("25000.00"))
@@ -76,6 +76,10 @@ HYBRID_JUSTIFICATION = (
     "De hybride docent wordt gewaardeerd tegen het uurtarief van de GPL van de CAO VO "
     "(schaal LB, inclusief werkgeverslasten), omdat hij lesgeeft als docent; berekening "
     "bijgevoegd bij de samenwerkingsovereenkomst."
+)
+NOT_IN_RIF = (
+    "Het RIF-project betaalt alleen de huur van de robotcel; de uren van de engineer staan "
+    "niet in de RIF-begroting en worden daar niet verantwoord."
 )
 CNC = {
     "acquisition_value": D("60000.00"),
@@ -120,6 +124,21 @@ CONTRIBUTIONS = [
          "en materiaal", STATUS_BY_YEAR[year], {"amount": D("7500.00")}, "")
         for year in YEARS
     ],
+    # Companies pay into the practice routes every year: with these the share is met without
+    # the O&O fund too, which counts as business only by the leader's override.
+    *[
+        (key, code, year, "money", f"{what} {year}", STATUS_BY_YEAR[year],
+         {"amount": amount}, "")
+        for key, code, what, amount in (
+            ("vandijk-metaal", "A3", "Bijdrage praktijkroute verspanen", D("15000.00")),
+            ("installatietechniek-oost", "A7", "Bijdrage praktijkroute installatietechniek",
+             D("10000.00")),
+            ("energie-westerveen", "A11", "Bijdrage leerwerkplaats servicetechniek",
+             D("10000.00")),
+            ("bouwbedrijf-jansen", "A12", "Bijdrage snuffelstages bouw", D("5000.00")),
+        )
+        for year in YEARS
+    ],
     ("ontwikkelbedrijf-voorbeeldstad", "A5", 2027, "money",
      "Bijdrage aan de verbouwing van het praktijklokaal", PLEDGED, {"amount": D("5000.00")}, ""),
     # Labour at the scheme's default rate: 30 guest lessons × 3 hours × € 50 = € 4,500.
@@ -151,9 +170,10 @@ CONTRIBUTIONS = [
          STATUS_BY_YEAR[year], _labour("120"), "")
         for year in (2025, 2026, 2027)
     ],
+    # A15 is paid by a RIF project; the engineer's hours are not in its budget, and say so.
     *[
         ("robotica-heidelo", "A15", year, "labour", "Engineer voor tien praktijklessen robotica",
-         STATUS_BY_YEAR[year], _labour("40"), "")
+         STATUS_BY_YEAR[year], {**_labour("40"), "not_double_financed": NOT_IN_RIF}, "")
         for year in YEARS
     ],
     ("werf-havenmond", "A20", 2026, "labour", "Begeleiding lasopdrachten sloepbouw", CONFIRMED,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cofinancing.views import budget, contributions, overview, transfer
+from cofinancing.views import budget, contributions, evidence, overview, transfer
 
 app_name = "cofinancing"
 
@@ -35,6 +35,11 @@ urlpatterns = [
         contributions.contribution_delete,
         name="contribution-delete",
     ),
+    path(
+        "cofinancing/contributions/<uuid:code>/evidence/add/",
+        evidence.contribution_evidence_add,
+        name="contribution-evidence-add",
+    ),
     # The multi-year budget
     path("cofinancing/budget/", budget.budget, name="budget"),
     path("cofinancing/budget/costs/new/", budget.cost_line_create, name="cost-line-create"),
@@ -48,6 +53,16 @@ urlpatterns = [
         budget.cost_line_delete,
         name="cost-line-delete",
     ),
+    path(
+        "cofinancing/budget/costs/<uuid:code>/evidence/",
+        evidence.cost_line_evidence,
+        name="cost-line-evidence",
+    ),
+    path(
+        "cofinancing/budget/costs/<uuid:code>/evidence/add/",
+        evidence.cost_line_evidence_add,
+        name="cost-line-evidence-add",
+    ),
     path("cofinancing/budget/funding/new/", budget.funding_line_create, name="funding-line-create"),
     path(
         "cofinancing/budget/funding/<uuid:code>/edit/",
@@ -58,6 +73,23 @@ urlpatterns = [
         "cofinancing/budget/funding/<uuid:code>/delete/",
         budget.funding_line_delete,
         name="funding-line-delete",
+    ),
+    # Evidence files: served to members only, never from MEDIA_URL
+    path("cofinancing/evidence/missing/", evidence.evidence_missing, name="evidence-missing"),
+    path(
+        "cofinancing/evidence/missing.xlsx",
+        evidence.evidence_missing_export,
+        name="evidence-missing-export",
+    ),
+    path(
+        "cofinancing/evidence/<uuid:code>/download/",
+        evidence.evidence_download,
+        name="evidence-download",
+    ),
+    path(
+        "cofinancing/evidence/<uuid:code>/delete/",
+        evidence.evidence_delete,
+        name="evidence-delete",
     ),
     # Excel in and out
     path("cofinancing/import/", transfer.import_upload, name="import-upload"),

@@ -9,7 +9,8 @@ the form's business: agreements.verification answers that for any bytes.
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024  # "20 MB" in the messages below
+from sterk.uploads import MAX_UPLOAD_BYTES  # 20 MB, as the messages below say
+
 TOO_LARGE = _(
     "This file is larger than 20 MB, so it was not checked. A signed agreement from Sterk is "
     "much smaller: upload the PDF you received by e-mail."

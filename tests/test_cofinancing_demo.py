@@ -52,12 +52,16 @@ def test_the_budget_follows_sto_2025_2028(region):
     assert budget.scheme.code == "sto-2025-2028"
 
 
-def test_business_sits_just_above_the_required_share_pledged_and_up(region):
+def test_business_meets_the_share_pledged_and_up_without_the_overrides_too(region):
     summary = partnership_summary(partnership=region)
     total = summary.total
     assert total.met
-    assert Decimal("10.00") <= total.percentage <= Decimal("10.50")
     assert total.shortfall == Decimal("0.00")
+    # The O&O fund counts only by the leader's override; without it the share is still met,
+    # just above the 10%.
+    assert [o.name for o in summary.override_organisations] == ["Stichting Opleidingsfonds Techniek Voorbeeldregio"]
+    assert not summary.met_only_by_overrides
+    assert Decimal("10.00") <= summary.without_overrides.percentage <= Decimal("10.50")
 
 
 def test_realised_contributions_do_not_yet_meet_the_share(region):
@@ -77,9 +81,16 @@ def test_every_kind_is_contributed_and_by_business(region):
     assert business_kinds == set(ContributionKind.values)
 
 
-def test_one_contribution_is_excluded_as_funded_by_the_rif(region):
+def test_the_rif_activity_takes_out_what_does_not_say_why_it_is_not_double_financed(region):
     summary = partnership_summary(partnership=region)
-    assert [(c.excluded_reason, c.kind) for c in summary.excluded] == [("RIF-2024-017", "lease")]
+    assert [(c.organisation_name, c.kind, c.excluded_reason) for c in summary.excluded] == [
+        ("ROC Voorbeeldstad", "labour", "activiteit A15 wordt betaald uit RIF-2024-017"),
+        ("Robotica Heidelo B.V.", "lease", "RIF-2024-017"),
+    ]
+    # The engineer's hours at A15 say why they are not paid by the RIF: they count.
+    engineer = Contribution.objects.filter(partnership=region, activity__short_code="A15",
+                                           kind="labour", organisation__name__startswith="Rob")
+    assert engineer.count() == 4 and not any(c.is_excluded for c in engineer)
 
 
 def test_one_machine_is_flagged_as_depreciated_twice_in_one_year(region):
@@ -110,7 +121,10 @@ def test_labour_at_the_default_rate_and_at_another_rate_with_a_justification(reg
 
 def test_statuses_are_spread_and_every_contribution_names_a_demo_activity(region):
     contributions = Contribution.objects.filter(partnership=region)
-    assert set(contributions.values_list("status", flat=True)) == set(ContributionStatus.values)
+    # Certified comes with the companies' signed statements (issue 14).
+    assert set(contributions.values_list("status", flat=True)) == set(
+        ContributionStatus.values
+    ) - {ContributionStatus.CERTIFIED}
     codes = {code for code, *_rest in activities_demo.ACTIVITIES}
     assert set(contributions.values_list("activity__short_code", flat=True)) <= codes
 

@@ -82,6 +82,7 @@ def test_the_sign_in_page_has_the_policy_with_a_fresh_nonce(client, db):
         "/p/twente/activities/",
         "/p/twente/cofinancing/",
         "/p/twente/cofinancing/contributions/new/",
+        "/p/twente/cofinancing/evidence/missing/",
         "/p/twente/agreements/",
         "/p/twente/members/",
     ],

@@ -9,11 +9,13 @@ from dataclasses import dataclass, field
 
 import pytest
 from django.contrib.auth.tokens import default_token_generator
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django_scopes import scopes_disabled
 
+from cofinancing.services.evidence import evidence_add
 from outbox.models import Message
 from partners.models import Invitation, Membership, Role
 from partners.services import members as services
@@ -42,6 +44,7 @@ from tests.factories import (
 )
 
 ROLES = ["anonymous", "viewer", "editor", "leader", "outsider"]
+MINIMAL_PDF = b"%PDF-1.4\n%%EOF\n"
 
 # Expected status per role for pages inside a partnership.
 READ = {"anonymous": 302, "outsider": 404, "viewer": 200, "editor": 200, "leader": 200}
@@ -265,6 +268,31 @@ MATRIX = [
         method="post",
         kwargs=("slug", "code:funding_line"),
     ),
+    # Evidence files. The upload posts a real PDF (the "__pdf__" placeholder).
+    Case("cofinancing:contribution-evidence-add", WRITE, kwargs=("slug", "code:contribution")),
+    Case(
+        "cofinancing:contribution-evidence-add",
+        WRITE_POST,
+        method="post",
+        kwargs=("slug", "code:contribution"),
+        data={"kind": "hours_statement", "file": "__pdf__"},
+    ),
+    Case("cofinancing:cost-line-evidence", READ, kwargs=("slug", "code:cost_line")),
+    Case("cofinancing:cost-line-evidence-add", WRITE, kwargs=("slug", "code:cost_line")),
+    Case(
+        "cofinancing:cost-line-evidence-add",
+        WRITE_POST,
+        method="post",
+        kwargs=("slug", "code:cost_line"),
+        data={"kind": "invoice", "file": "__pdf__"},
+    ),
+    Case("cofinancing:evidence-download", READ, kwargs=("slug", "code:evidence")),
+    Case("cofinancing:evidence-delete", WRITE, kwargs=("slug", "code:evidence")),
+    Case(
+        "cofinancing:evidence-delete", WRITE_POST, method="post", kwargs=("slug", "code:evidence")
+    ),
+    Case("cofinancing:evidence-missing", READ, kwargs=("slug",)),
+    Case("cofinancing:evidence-missing-export", READ, kwargs=("slug",)),
     Case("cofinancing:import-upload", READ, kwargs=("slug",)),
     Case("cofinancing:import-upload", LEAD, method="post", kwargs=("slug",)),
     Case("cofinancing:import-confirm", {**LEAD, "leader": 302}, method="post", kwargs=("slug",)),
@@ -382,6 +410,13 @@ def context(partnership, leader, editor, viewer, outsider):
         contribution = ContributionFactory(organisation=organisation, activity=activity)
         cost_line = CostLineFactory(partnership=partnership)
         funding_line = FundingLineFactory(partnership=partnership)
+        evidence = evidence_add(
+            partnership=partnership,
+            user=leader,
+            contribution=contribution,
+            kind="hours_statement",
+            file=SimpleUploadedFile("urenstaat.pdf", MINIMAL_PDF),
+        )
         version = VersionFactory(partnership=partnership)
         sendable = signing_version(partnership, parties=1, real_pdf=True)
         round = send_round(sendable, leader)
@@ -398,6 +433,7 @@ def context(partnership, leader, editor, viewer, outsider):
         "contribution": contribution.code,
         "cost_line": cost_line.code,
         "funding_line": funding_line.code,
+        "evidence": evidence.code,
         "goal": goal.code,
         "activity": activity.code,
         "result": result.code,
@@ -427,17 +463,21 @@ def _url(case, context):
     return reverse(case.name, kwargs=kwargs)
 
 
+def _placeholder(value):
+    """A fresh value for a placeholder in a case's data: a deadline, an uploaded PDF."""
+    if value == "__deadline__":
+        return (datetime.date.today() + datetime.timedelta(days=14)).isoformat()
+    if value == "__pdf__":
+        return SimpleUploadedFile("bewijs.pdf", MINIMAL_PDF, content_type="application/pdf")
+    return value
+
+
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("case", MATRIX, ids=str)
 def test_permission_matrix(client, context, case, role):
     if role != "anonymous":
         client.force_login(context["users"][role])
-    data = {
-        key: (datetime.date.today() + datetime.timedelta(days=14)).isoformat()
-        if value == "__deadline__"
-        else value
-        for key, value in case.data.items()
-    }
+    data = {key: _placeholder(value) for key, value in case.data.items()}
     response = getattr(client, case.method)(_url(case, context), data)
     assert response.status_code == case.expected[role], f"{case} as {role}: {response.status_code}"
 

@@ -55,6 +55,9 @@ NOT_FREE_TEXT = {
     ("partners", "Contact", "phone"),
     ("partners", "Invitation", "token_hash"),
     ("accounts", "User", "password"),
+    # Decided by cofinancing.services.evidence from the file's content, never typed.
+    ("cofinancing", "Evidence", "content_type"),
+    ("cofinancing", "Evidence", "sha256"),
 }
 SERVICE_ONLY_APPS = {"signing", "agreements"}
 OUR_APPS = {"accounts", "partners", "activities", "cofinancing", "signing", "agreements"}

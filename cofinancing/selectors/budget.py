@@ -9,7 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import CharField, F, Q, Sum, Value
+from django.db.models import CharField, Count, F, Q, Sum, Value
 from django.utils.translation import gettext_lazy as _
 
 from cofinancing.models import (
@@ -117,6 +117,7 @@ def budget_table(*, partnership, budget: Budget) -> BudgetTable:
     for line in (
         CostLine.objects.filter(partnership=partnership)
         .select_related("activity")
+        .annotate(evidence_count=Count("evidence"))
         .order_by("year", "description", "pk")
     ):
         cost_lines[line.category].append(line)

@@ -10,11 +10,13 @@ from decimal import Decimal
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
+from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from cofinancing.models import Budget, CostLine, FundingLine, Scheme
 from cofinancing.selectors.budget import records_outside_years
+from cofinancing.services.evidence import has_evidence_error, refuse_delete_with_evidence
 from partners.models import Partnership
 from sterk.money import MAX_AMOUNT, ZERO, format_euro, round_money
 
@@ -135,7 +137,13 @@ def cost_line_save(
 
 
 def cost_line_delete(*, cost_line: CostLine) -> None:
-    cost_line.delete()
+    """Delete a cost line; one with evidence files is refused (ValidationError)."""
+    with transaction.atomic():
+        refuse_delete_with_evidence(cost_line)
+        try:
+            cost_line.delete()
+        except ProtectedError:  # evidence was added meanwhile
+            raise has_evidence_error() from None
 
 
 @transaction.atomic

@@ -5,10 +5,12 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 
 from cofinancing.machines import MachineClaim, claim_errors, life_errors, machine_key
 from cofinancing.models import PLEDGED_AND_UP, REALISED_AND_UP, Budget, Contribution
+from cofinancing.services.evidence import has_evidence_error, refuse_delete_with_evidence
 from cofinancing.valuation import (
     AMOUNT_KINDS,
     DEPRECIATION,
@@ -203,4 +205,10 @@ def lock_budget(budget: Budget) -> None:
 
 
 def contribution_delete(*, contribution: Contribution) -> None:
-    contribution.delete()
+    """Delete a contribution; one with evidence files is refused (ValidationError)."""
+    with transaction.atomic():
+        refuse_delete_with_evidence(contribution)
+        try:
+            contribution.delete()
+        except ProtectedError:  # evidence was added meanwhile
+            raise has_evidence_error() from None

@@ -65,7 +65,11 @@ def _line_form(request, tenant, *, form_class, save, instance, template, message
 
 def _line_delete(request, tenant, *, line, delete, template, message):
     if request.method == "POST":
-        delete()
+        try:
+            delete()
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return _to_budget(tenant)
         messages.success(request, message % {"line": line})
         return _to_budget(tenant)
     return render(request, template, {"tenant": tenant, "line": line})

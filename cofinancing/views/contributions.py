@@ -10,8 +10,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cofinancing.filters import ContributionFilter
 from cofinancing.forms.contributions import ContributionForm
+from cofinancing.forms.evidence import EvidenceForm
 from cofinancing.models import Contribution, funded_elsewhere
 from cofinancing.selectors import contributions as selectors
+from cofinancing.selectors.evidence import evidence_state
 from cofinancing.selectors.summary import partnership_budget, threshold_facts
 from cofinancing.services import contributions as services
 from partners.tenancy import partnership_view
@@ -178,7 +180,10 @@ def contribution_detail(request, tenant, code):
         if budget
         else "",
         "history": selectors.contribution_history(contribution=contribution),
+        "evidence": evidence_state(contribution=contribution),
     }
+    if tenant.can_write:
+        context["evidence_form"] = EvidenceForm(suggested_kind=context["evidence"].first_missing)
     return render(request, "cofinancing/contributions/contribution_detail.html", context)
 
 
@@ -191,7 +196,13 @@ def contribution_delete(request, tenant, code):
         code=code,
     )
     if request.method == "POST":
-        services.contribution_delete(contribution=contribution)
+        try:
+            services.contribution_delete(contribution=contribution)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect(
+                "cofinancing:contribution-detail", slug=tenant.partnership.slug, code=code
+            )
         messages.success(
             request,
             _("The contribution “%(description)s” was deleted.")

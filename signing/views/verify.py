@@ -4,75 +4,31 @@ Anyone may use it, without an account. The upload is checked in memory and throw
 nothing is stored, nothing changes, and the answer tells no more than the sealed document
 itself already does (agreements.verification decides what that is).
 
-Uploads are bounded twice. An upload handler counts the file bytes as they arrive and stops
-keeping them past MAX_UPLOAD_BYTES, so a huge upload never fills the disk; the form then
-refuses by `uploaded.size` without reading the content. Adding that handler must happen
-before the request body is parsed, and CSRF checking parses it: hence the documented Django
-pattern of `csrf_exempt` outside and `csrf_protect` inside, which still enforces the token.
+Uploads are bounded twice. An upload handler (sterk.uploads.SizeLimitHandler) counts the file
+bytes as they arrive and stops keeping them past MAX_UPLOAD_BYTES, so a huge upload never
+fills the disk; the form then refuses by `uploaded.size` without reading the content. Adding
+that handler must happen before the request body is parsed, and CSRF checking parses it:
+hence the documented Django pattern of `csrf_exempt` outside and `csrf_protect` inside,
+which still enforces the token.
 Every body that cannot be read (malformed multipart, too many fields or files) gets the page
 with a clear message and status 400, never a 500.
 """
 
-from django.core.exceptions import (
-    BadRequest,
-    RequestDataTooBig,
-    TooManyFieldsSent,
-    TooManyFilesSent,
-)
-from django.core.files.uploadhandler import FileUploadHandler, SkipFile
-from django.http import HttpResponse, UnreadablePostError
-from django.http.multipartparser import MultiPartParserError
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods
 
 from signing.verification import verify_upload
 from signing.verify_forms import MAX_UPLOAD_BYTES, VerifyForm
+from sterk.uploads import UNREADABLE_BODY, limit_upload_size, upload_too_large
 
 TEMPLATE = "signing/verify.html"
-TOO_LARGE_FLAG = "_sterk_verify_too_large"
-UNREADABLE_BODY = (
-    BadRequest,
-    MultiPartParserError,
-    RequestDataTooBig,
-    TooManyFieldsSent,
-    TooManyFilesSent,
-    UnreadablePostError,
-)
-
-
-class SizeLimitHandler(FileUploadHandler):
-    """Pass file bytes on to Django's own handlers until the request's files together exceed
-    MAX_UPLOAD_BYTES; then drop the file being received (and every later one) and flag the
-    request, so the page can say "too large" instead of "no file"."""
-
-    def __init__(self, request=None):
-        super().__init__(request)
-        self.received = 0
-
-    def handle_raw_input(self, input_data, META, content_length, boundary, encoding=None):
-        self.received = 0
-
-    def new_file(self, *args, **kwargs):
-        super().new_file(*args, **kwargs)
-        if getattr(self.request, TOO_LARGE_FLAG, False):
-            raise SkipFile
-
-    def receive_data_chunk(self, raw_data, start):
-        self.received += len(raw_data)
-        if self.received > MAX_UPLOAD_BYTES:
-            setattr(self.request, TOO_LARGE_FLAG, True)
-            raise SkipFile
-        return raw_data
-
-    def file_complete(self, file_size):
-        return None  # the next handler (memory or temporary file) makes the file
 
 
 @csrf_exempt  # the token is checked by _verify_page, once the upload handler is in place
 def verify_page(request) -> HttpResponse:
-    if request.method == "POST":
-        request.upload_handlers.insert(0, SizeLimitHandler(request))
+    limit_upload_size(request, MAX_UPLOAD_BYTES)
     try:
         response = _verify_page(request)
     except UNREADABLE_BODY:
@@ -87,9 +43,7 @@ def verify_page(request) -> HttpResponse:
 def _verify_page(request) -> HttpResponse:
     if request.method != "POST":
         return _render(request, VerifyForm())
-    form = VerifyForm(
-        request.POST, request.FILES, too_large=getattr(request, TOO_LARGE_FLAG, False)
-    )
+    form = VerifyForm(request.POST, request.FILES, too_large=upload_too_large(request))
     if not form.is_valid():
         return _render(request, form, status=400)
     verdict = verify_upload(form.cleaned_data["file"].read())
