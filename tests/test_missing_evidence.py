@@ -130,7 +130,7 @@ def test_a_row_carries_its_realised_value_and_labels(partnership, example):
     rows = missing_evidence(partnership=partnership)
     money = next(row for row in rows if row.contribution == example["money"])
     assert money.value == D("4800.00")
-    assert money.missing_labels == ["Proof of payment"]
+    assert money.missing_labels == ["Betaalbewijs"]
     line = next(row for row in rows if row.cost_line == example["material"])
     assert line.value == D("2500.00") and line.organisation is None
 

@@ -58,6 +58,8 @@ NOT_FREE_TEXT = {
     # Decided by cofinancing.services.evidence from the file's content, never typed.
     ("cofinancing", "Evidence", "content_type"),
     ("cofinancing", "Evidence", "sha256"),
+    ("cofinancing", "AnnualStatement", "pdf_sha256"),
+    ("cofinancing", "AnnualStatement", "ledger_sha256"),
 }
 SERVICE_ONLY_APPS = {"signing", "agreements"}
 OUR_APPS = {"accounts", "partners", "activities", "cofinancing", "signing", "agreements"}
