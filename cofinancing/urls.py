@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cofinancing.views import budget, contributions, overview, transfer
+from cofinancing.views import budget, contributions, overview, reports, transfer
 
 app_name = "cofinancing"
 
@@ -64,4 +64,41 @@ urlpatterns = [
     path("cofinancing/import/confirm/", transfer.import_confirm, name="import-confirm"),
     path("cofinancing/import/template/", transfer.import_template, name="import-template"),
     path("cofinancing/export/", transfer.export, name="export"),
+]
+
+# The reports a region hands in (docs/rules.md §22)
+urlpatterns += [
+    path("cofinancing/reports/", reports.reports, name="reports"),
+    path("cofinancing/reports/plan/<str:block>.xlsx", reports.plan_download, name="plan-download"),
+    path(
+        "cofinancing/reports/progress.pdf",
+        reports.progress_download_pdf,
+        name="progress-download-pdf",
+    ),
+    path(
+        "cofinancing/reports/progress.html",
+        reports.progress_download_html,
+        name="progress-download-html",
+    ),
+    path("cofinancing/reports/statements/new/", reports.statement_create, name="statement-create"),
+    path(
+        "cofinancing/reports/statements/<uuid:code>/",
+        reports.statement_detail,
+        name="statement-detail",
+    ),
+    path(
+        "cofinancing/reports/statements/<uuid:code>/render/",
+        reports.statement_render,
+        name="statement-render",
+    ),
+    path(
+        "cofinancing/reports/statements/<uuid:code>/statement.pdf",
+        reports.statement_pdf,
+        name="statement-pdf",
+    ),
+    path(
+        "cofinancing/reports/statements/<uuid:code>/ledger.xlsx",
+        reports.statement_ledger,
+        name="statement-ledger",
+    ),
 ]
