@@ -7,7 +7,13 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from cofinancing.machines import MachineClaim, claim_errors, life_errors, machine_key
-from cofinancing.models import PLEDGED_AND_UP, REALISED_AND_UP, Budget, Contribution
+from cofinancing.models import (
+    PLEDGED_AND_UP,
+    REALISED_AND_UP,
+    Budget,
+    Contribution,
+    ContributionStatus,
+)
 from cofinancing.valuation import (
     AMOUNT_KINDS,
     DEPRECIATION,
@@ -34,6 +40,21 @@ INPUTS = {
 ALL_INPUTS = sorted({name for names in INPUTS.values() for name in names})
 TEXT_INPUTS = {"rate_justification", "machine_id", "life_justification"}
 assert set(AMOUNT_KINDS) <= set(INPUTS)
+
+
+def certified_error() -> ValidationError:
+    return ValidationError(
+        _(
+            "This is confirmed by a signed statement of the company; it can no longer be "
+            "changed. If it is wrong, the company signs a new statement."
+        ),
+        code="certified",
+    )
+
+
+def refuse_certified(contribution: Contribution) -> None:
+    if contribution.status == ContributionStatus.CERTIFIED:
+        raise certified_error()
 
 
 def valuation_input(kind: str, fields: dict) -> ValuationInput:
@@ -85,6 +106,17 @@ def contribution_save(
     `fields` are the model fields (organisation, activity, year, kind, description, status,
     other_funding and the inputs). Inputs another kind does not use are cleared.
     """
+    if contribution is not None:
+        refuse_certified(contribution)
+    if fields.get("status") == ContributionStatus.CERTIFIED:
+        raise ValidationError(
+            {
+                "status": _(
+                    "A contribution is certified by the company's signed statement, not by "
+                    "entering it."
+                )
+            }
+        )
     partnership = budget.partnership
     kind = fields["kind"]
     _check(
@@ -189,4 +221,6 @@ def lock_budget(budget: Budget) -> None:
 
 
 def contribution_delete(*, contribution: Contribution) -> None:
+    """Delete a contribution; never a certified one (its statement refers to it)."""
+    refuse_certified(contribution)
     contribution.delete()
