@@ -25,7 +25,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as N_
 from openpyxl import Workbook
 
-from cofinancing.exporter import _append, _widths
 from cofinancing.models import (
     PLEDGED_AND_UP,
     REALISED_AND_UP,
@@ -35,7 +34,7 @@ from cofinancing.models import (
     FundingLine,
 )
 from sterk.money import ZERO
-from sterk.xlsx import EURO_FORMAT, safe_cell
+from sterk.xlsx import EURO_FORMAT, SheetWriter, safe_cell
 
 CONTRIBUTIONS_SHEET = "Bijdragen"
 COSTS_SHEET = "Kosten"
@@ -108,16 +107,11 @@ def _files(items: list[Evidence]) -> list:
 FILE_HEADERS = (N_("Evidence files"), N_("File names"), N_("Kinds of evidence"), N_("SHA-256"))
 
 
-def _header(sheet, headers) -> None:
-    _append(sheet, [_(header) for header in headers], bold=True)
+def _header(sheet, headers) -> SheetWriter:
+    writer = SheetWriter(sheet)
+    writer.append([_(header) for header in headers], bold=True)
     sheet.freeze_panes = "A2"
-
-
-def _format(sheet, row: int, columns: dict[int, str]) -> None:
-    for column, number_format in columns.items():
-        cell = sheet.cell(row=row, column=column)
-        if cell.value is not None:
-            cell.number_format = number_format
+    return writer
 
 
 CONTRIBUTION_HEADERS = (
@@ -130,13 +124,13 @@ CONTRIBUTION_HEADERS = (
 )  # fmt: skip
 # 1-based columns of the contribution sheet and their formats.
 _CONTRIBUTION_FORMATS = {
-    10: QUANTITY_FORMAT, 11: "money", 12: DATE_FORMAT, 13: QUANTITY_FORMAT, 14: "money",
-    15: "money",
+    10: QUANTITY_FORMAT, 11: EURO_FORMAT, 12: DATE_FORMAT, 13: QUANTITY_FORMAT, 14: EURO_FORMAT,
+    15: EURO_FORMAT,
 }  # fmt: skip
 
 
 def _contributions(sheet, contributions: list[Contribution], evidence) -> None:
-    _header(sheet, CONTRIBUTION_HEADERS)
+    writer = _header(sheet, CONTRIBUTION_HEADERS)
     pledged = realised = ZERO
     for c in contributions:
         reason = c.excluded_reason
@@ -145,8 +139,7 @@ def _contributions(sheet, contributions: list[Contribution], evidence) -> None:
         if not reason and c.status in REALISED_AND_UP:
             realised += c.realised_value if c.realised_value is not None else c.value
         organisation = c.organisation
-        row = _append(
-            sheet,
+        row = writer.append(
             [
                 str(c.code),
                 c.year,
@@ -170,32 +163,24 @@ def _contributions(sheet, contributions: list[Contribution], evidence) -> None:
                 *_files(evidence.get(c.pk, [])),
             ],
         )
-        _money_and_more(sheet, row, _CONTRIBUTION_FORMATS)
+        writer.formats(row, _CONTRIBUTION_FORMATS)
     _totals(
-        sheet,
+        writer,
         [
             (_("Total pledged and up that counts (pledged value)"), 11, pledged),
             (_("Total realised and up that counts (realised value)"), 14, realised),
         ],
     )
-    _widths(sheet, 38, 16, len(CONTRIBUTION_HEADERS))
+    writer.widths(38, 16, len(CONTRIBUTION_HEADERS))
 
 
-def _money_and_more(sheet, row: int, formats: dict) -> None:
-    _format(
-        sheet,
-        row,
-        {col: EURO_FORMAT if fmt == "money" else fmt for col, fmt in formats.items()},
-    )
-
-
-def _totals(sheet, rows: list[tuple[str, int, Decimal]]) -> None:
-    sheet.append([])
+def _totals(writer: SheetWriter, rows: list[tuple[str, int, Decimal]]) -> None:
+    writer.blank()
     for label, column, amount in rows:
         cells: list = [None] * column
         cells[0] = label
         cells[column - 1] = amount
-        _append(sheet, cells, bold=True, money_from=column)
+        writer.append(cells, bold=True, money_from=column)
 
 
 COST_HEADERS = (
@@ -203,11 +188,11 @@ COST_HEADERS = (
     N_("Price"), N_("Quantity"), N_("Budgeted amount"), N_("Realised amount"), N_("Eligible"),
     N_("Reason not eligible"), N_("Note"), N_("Does not count because"), *FILE_HEADERS,
 )  # fmt: skip
-_COST_FORMATS = {6: "money", 7: QUANTITY_FORMAT, 8: "money", 9: "money"}
+_COST_FORMATS = {6: EURO_FORMAT, 7: QUANTITY_FORMAT, 8: EURO_FORMAT, 9: EURO_FORMAT}
 
 
 def _costs(sheet, cost_lines: list[CostLine], evidence) -> None:
-    _header(sheet, COST_HEADERS)
+    writer = _header(sheet, COST_HEADERS)
     budgeted = eligible = ZERO
     for line in cost_lines:
         reason = line.excluded_reason
@@ -215,8 +200,7 @@ def _costs(sheet, cost_lines: list[CostLine], evidence) -> None:
             budgeted += line.amount
             if line.eligible and line.realised_amount is not None:
                 eligible += line.realised_amount
-        row = _append(
-            sheet,
+        row = writer.append(
             [
                 str(line.code),
                 line.year,
@@ -234,25 +218,24 @@ def _costs(sheet, cost_lines: list[CostLine], evidence) -> None:
                 *_files(evidence.get(line.pk, [])),
             ],
         )
-        _money_and_more(sheet, row, _COST_FORMATS)
+        writer.formats(row, _COST_FORMATS)
     _totals(
-        sheet,
+        writer,
         [
             (_("Total budgeted that counts"), 8, budgeted),
             (_("Total realised eligible that counts"), 9, eligible),
         ],
     )
-    _widths(sheet, 38, 16, len(COST_HEADERS))
+    writer.widths(38, 16, len(COST_HEADERS))
 
 
 FUNDING_HEADERS = (N_("Reference"), N_("Year"), N_("Source"), N_("Description"), N_("Amount"))
 
 
 def _funding(sheet, funding_lines: list[FundingLine]) -> None:
-    _header(sheet, FUNDING_HEADERS)
+    writer = _header(sheet, FUNDING_HEADERS)
     for line in funding_lines:
-        _append(
-            sheet,
+        writer.append(
             [
                 str(line.code),
                 line.year,
@@ -262,8 +245,8 @@ def _funding(sheet, funding_lines: list[FundingLine]) -> None:
             ],
             money_from=5,
         )
-    _totals(sheet, [(_("Total"), 5, sum((line.amount for line in funding_lines), ZERO))])
-    _widths(sheet, 38, 18, len(FUNDING_HEADERS))
+    _totals(writer, [(_("Total"), 5, sum((line.amount for line in funding_lines), ZERO))])
+    writer.widths(38, 18, len(FUNDING_HEADERS))
 
 
 EVIDENCE_HEADERS = (
@@ -274,11 +257,10 @@ EVIDENCE_HEADERS = (
 
 
 def _evidence(sheet, evidence: list[Evidence]) -> None:
-    _header(sheet, EVIDENCE_HEADERS)
+    writer = _header(sheet, EVIDENCE_HEADERS)
     for item in evidence:
         line = item.contribution or item.cost_line
-        row = _append(
-            sheet,
+        row = writer.append(
             [
                 _("Contribution") if item.contribution_id else _("Cost line"),
                 str(line.code),
@@ -295,5 +277,5 @@ def _evidence(sheet, evidence: list[Evidence]) -> None:
                 item.note or None,
             ],
         )
-        _format(sheet, row, {11: DATETIME_FORMAT})
-    _widths(sheet, 16, 22, len(EVIDENCE_HEADERS))
+        writer.formats(row, {11: DATETIME_FORMAT})
+    writer.widths(16, 22, len(EVIDENCE_HEADERS))

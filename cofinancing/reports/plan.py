@@ -26,7 +26,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from activities.models import Activity, ActivityStatus, Goal
-from cofinancing.exporter import PERCENT_FORMAT, SHARE_FORMAT, _append, _widths
+from cofinancing.exporter import PERCENT_FORMAT, SHARE_FORMAT
 from cofinancing.models import (
     PLEDGED_AND_UP,
     Budget,
@@ -41,6 +41,7 @@ from cofinancing.selectors.summary import ThresholdFacts, threshold_facts
 from cofinancing.summary import Summary, summarize
 from cofinancing.valuation import IN_KIND, LABOUR, MONEY
 from sterk.money import ZERO
+from sterk.xlsx import SheetWriter
 
 BUDGET_SHEET = "Begroting en financiering"
 PLAN_SHEET = "Activiteitenplan"
@@ -80,9 +81,9 @@ def plan_workbook(*, partnership, budget: Budget, block: Block) -> bytes:
     )
     workbook = Workbook()
     workbook.remove(workbook.active)
-    sheet = workbook.create_sheet(BUDGET_SHEET)
+    sheet = SheetWriter(workbook.create_sheet(BUDGET_SHEET))
     _budget_sheet(sheet, partnership, budget, block, facts, summary, cost_lines)
-    _plan_sheet(workbook.create_sheet(PLAN_SHEET), partnership, block)
+    _plan_sheet(SheetWriter(workbook.create_sheet(PLAN_SHEET)), partnership, block)
     buffer = BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -91,9 +92,9 @@ def plan_workbook(*, partnership, budget: Budget, block: Block) -> bytes:
 # --- Begroting en financiering -------------------------------------------------------------
 
 
-def _title(sheet, text: str) -> None:
-    _append(sheet, [text])
-    sheet.cell(row=sheet.max_row, column=1).font = Font(bold=True, size=14)
+def _title(sheet: SheetWriter, text: str) -> None:
+    row = sheet.append([text])
+    sheet.sheet.cell(row=row, column=1).font = Font(bold=True, size=14)
 
 
 def _budget_sheet(sheet, partnership, budget, block, facts, summary, cost_lines) -> None:
@@ -104,8 +105,7 @@ def _budget_sheet(sheet, partnership, budget, block, facts, summary, cost_lines)
         _("Activity plan and budget %(block)s of %(name)s")
         % {"block": block.label, "name": partnership.name},
     )
-    _append(
-        sheet,
+    sheet.append(
         [
             _("Scheme: %(scheme)s (%(first)s–%(last)s), base of the share: %(base)s.")
             % {
@@ -116,8 +116,7 @@ def _budget_sheet(sheet, partnership, budget, block, facts, summary, cost_lines)
             }
         ],
     )
-    _append(
-        sheet,
+    sheet.append(
         [
             _(
                 "Every cost line is price × quantity. Contributions count from pledged up; "
@@ -126,28 +125,27 @@ def _budget_sheet(sheet, partnership, budget, block, facts, summary, cost_lines)
             )
         ],
     )
-    sheet.append([])
+    sheet.blank()
     header = [_("Item"), _("Activity"), _("Price"), _("Quantity"), *years, _("Total")]
-    header_row = _append(sheet, header, bold=True)
+    header_row = sheet.append(header, bold=True)
 
     def row(label, per_year: dict, *, bold=False):
         cells = [per_year.get(year, ZERO) for year in years]
-        _append(sheet, [label, None, None, None, *cells, sum(cells, ZERO)], bold=bold, money_from=3)
+        sheet.append([label, None, None, None, *cells, sum(cells, ZERO)], bold=bold, money_from=3)
 
     # Costs: the lines per category, then the in-kind contributions per kind.
-    _append(sheet, [_("Costs")], bold=True)
+    sheet.append([_("Costs")], bold=True)
     counted = [line for line in cost_lines if not line.excluded_reason]
     by_category = defaultdict(list)
     for line in counted:
         by_category[line.category].append(line)
     for category in CostCategory:
-        _append(sheet, [str(category.label)], bold=True)
+        sheet.append([str(category.label)], bold=True)
         subtotal: dict[int, Decimal] = defaultdict(lambda: ZERO)
         for line in by_category[category.value]:
             subtotal[line.year] += line.amount
             cells = [line.amount if year == line.year else None for year in years]
-            number = _append(
-                sheet,
+            number = sheet.append(
                 [
                     line.description,
                     line.activity.short_code if line.activity else None,
@@ -158,11 +156,11 @@ def _budget_sheet(sheet, partnership, budget, block, facts, summary, cost_lines)
                 ],
                 money_from=3,
             )
-            sheet.cell(row=number, column=4).number_format = QUANTITY_FORMAT
+            sheet.formats(number, {4: QUANTITY_FORMAT})
         row(_("Subtotal %(category)s") % {"category": category.label}, subtotal, bold=True)
     kinds = {kind.value: kind.label for kind in ContributionKind}
     contributions = [c for c in facts.contributions if not c.excluded_reason and c.year in years]
-    _append(sheet, [_("In-kind contributions")], bold=True)
+    sheet.append([_("In-kind contributions")], bold=True)
     for kind in IN_KIND:
         row(str(kinds[kind]), _per_year(c for c in contributions if c.kind == kind))
     row(
@@ -172,10 +170,10 @@ def _budget_sheet(sheet, partnership, budget, block, facts, summary, cost_lines)
     )
     figures = {year: summary.by_year[year] for year in years}
     row(_("Total costs"), {y: f.total_costs for y, f in figures.items()}, bold=True)
-    sheet.append([])
+    sheet.blank()
 
     # Funding: the lines per source, then the contributions in money and in kind.
-    _append(sheet, [_("Funding")], bold=True)
+    sheet.append([_("Funding")], bold=True)
     for source in FundingSource:
         row(
             str(source.label),
@@ -191,14 +189,14 @@ def _budget_sheet(sheet, partnership, budget, block, facts, summary, cost_lines)
     ):
         row(label, _per_year(c for c in items if c.kind in kinds_))
     row(_("Total funding"), {y: f.total_funding for y, f in figures.items()}, bold=True)
-    sheet.append([])
+    sheet.blank()
     row(_("Balance (funding − costs)"), {y: f.balance for y, f in figures.items()}, bold=True)
-    sheet.append([])
+    sheet.blank()
     _share(sheet, summary, years)
     _excluded(sheet, cost_lines, facts, years)
-    _widths(sheet, 46, 14, LEAD_COLUMNS + len(years) + 1)
-    sheet.column_dimensions["B"].width = 12
-    sheet.freeze_panes = sheet.cell(row=header_row + 1, column=2)
+    sheet.widths(46, 14, LEAD_COLUMNS + len(years) + 1)
+    sheet.sheet.column_dimensions["B"].width = 12
+    sheet.sheet.freeze_panes = sheet.sheet.cell(row=header_row + 1, column=2)
 
 
 def _per_year(items, attribute="value") -> dict[int, Decimal]:
@@ -210,9 +208,7 @@ def _per_year(items, attribute="value") -> dict[int, Decimal]:
 
 def _share(sheet, summary: Summary, years: list[int]) -> None:
     """The business share of the block, for information: it is checked over the period."""
-    _append(
-        sheet, [_("Business share (for information; checked over the whole period)")], bold=True
-    )
+    sheet.append([_("Business share (for information; checked over the whole period)")], bold=True)
     figures = [summary.by_year[year] for year in years] + [summary.total]
     for label, key, number_format in (
         (_("Base amount"), "base_amount", None),
@@ -227,13 +223,12 @@ def _share(sheet, summary: Summary, years: list[int]) -> None:
             cells = [f.percentage / 100 for f in figures]
         else:
             cells = [getattr(f, key) for f in figures]
-        _append(
-            sheet,
+        sheet.append(
             [label, None, None, None, *cells],
             money_from=LEAD_COLUMNS + 1,
             number_format=number_format,
         )
-    sheet.append([])
+    sheet.blank()
 
 
 def _excluded(sheet, cost_lines, facts: ThresholdFacts, years: list[int]) -> None:
@@ -242,17 +237,15 @@ def _excluded(sheet, cost_lines, facts: ThresholdFacts, years: list[int]) -> Non
     contributions = [c for c in facts.contributions if c.excluded_reason and c.year in years]
     if not lines and not contributions:
         return
-    _append(sheet, [_("Not counted (funded by another scheme)")], bold=True)
-    _append(sheet, [_("Item"), _("Reason"), None, None, _("Year"), _("Amount")], bold=True)
+    sheet.append([_("Not counted (funded by another scheme)")], bold=True)
+    sheet.append([_("Item"), _("Reason"), None, None, _("Year"), _("Amount")], bold=True)
     for line in lines:
-        _append(
-            sheet,
+        sheet.append(
             [line.description, line.excluded_reason, None, None, line.year, line.amount],
             money_from=LEAD_COLUMNS + 2,
         )
     for c in contributions:
-        _append(
-            sheet,
+        sheet.append(
             [
                 f"{c.organisation_name}: {c.description}",
                 c.excluded_reason,
@@ -317,8 +310,7 @@ def _plan_sheet(sheet, partnership, block: Block) -> None:
         sheet,
         _("Activity plan %(block)s of %(name)s") % {"block": block.label, "name": partnership.name},
     )
-    _append(
-        sheet,
+    sheet.append(
         [
             _(
                 "Per goal the activities serving it; an activity serving two goals is listed "
@@ -327,7 +319,7 @@ def _plan_sheet(sheet, partnership, block: Block) -> None:
             )
         ],
     )
-    sheet.append([])
+    sheet.blank()
     header = [
         _("Code"),
         _("Activity"),
@@ -338,35 +330,33 @@ def _plan_sheet(sheet, partnership, block: Block) -> None:
         *[_("Hours %(year)s") % {"year": year} for year in years],
         _("Planned hours"),
     ]
-    header_row = _append(sheet, header, bold=True)
+    header_row = sheet.append(header, bold=True)
     groups = [(goal, [a for a in activities if goal in a.goals.all()]) for goal in goals]
     groups.append((None, [a for a in activities if not a.goals.all()]))
     for goal, items in groups:
         if goal is None and not items:
             continue
         if goal is None:
-            _append(sheet, [_("Without a goal")], bold=True)
+            sheet.append([_("Without a goal")], bold=True)
         else:
-            _append(sheet, [_("Goal: %(title)s") % {"title": goal.title}], bold=True)
+            sheet.append([_("Goal: %(title)s") % {"title": goal.title}], bold=True)
             if goal.indicator:
-                _append(sheet, [_goal_measure(goal)])
+                sheet.append([_goal_measure(goal)])
         for activity in items:
             _activity_row(sheet, activity, years, hours.get(activity.pk, {}))
         if not items:
-            _append(sheet, [_("No activities in this block.")])
-        sheet.append([])
+            sheet.append([_("No activities in this block.")])
+        sheet.blank()
     total = [sum((hours.get(a.pk, {}).get(y, ZERO) for a in activities), ZERO) for y in years]
-    row = _append(
-        sheet,
+    row = sheet.append(
         [_("Total (every activity once)"), None, None, None, None, None, *total, sum(total, ZERO)],
         bold=True,
     )
     _hours_format(sheet, row, years)
-    for letter, width in zip("ABCDEF", (10, 40, 34, 28, 40, 12), strict=True):
-        sheet.column_dimensions[letter].width = width
-    for index in range(len(years) + 1):
-        sheet.column_dimensions[sheet.cell(row=1, column=7 + index).column_letter].width = 12
-    sheet.freeze_panes = sheet.cell(row=header_row + 1, column=3)
+    sheet.widths(10, 12, 6 + len(years) + 1)
+    for letter, width in zip("BCDE", (40, 34, 28, 40), strict=True):
+        sheet.sheet.column_dimensions[letter].width = width
+    sheet.sheet.freeze_panes = sheet.sheet.cell(row=header_row + 1, column=3)
 
 
 def _goal_measure(goal: Goal) -> str:
@@ -385,8 +375,7 @@ def _activity_row(sheet, activity: Activity, years: list[int], hours: dict) -> N
         (p.organisation.name for p in activity.participants.all()), key=str.casefold
     )
     lead = activity.lead_organisation
-    row = _append(
-        sheet,
+    row = sheet.append(
         [
             activity.short_code,
             activity.title,
@@ -401,6 +390,5 @@ def _activity_row(sheet, activity: Activity, years: list[int], hours: dict) -> N
     _hours_format(sheet, row, years)
 
 
-def _hours_format(sheet, row: int, years: list[int]) -> None:
-    for index in range(len(years) + 1):
-        sheet.cell(row=row, column=7 + index).number_format = QUANTITY_FORMAT
+def _hours_format(sheet: SheetWriter, row: int, years: list[int]) -> None:
+    sheet.formats(row, {7 + index: QUANTITY_FORMAT for index in range(len(years) + 1)})
