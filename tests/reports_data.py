@@ -12,10 +12,11 @@ from decimal import Decimal as D
 from django.core.files.base import ContentFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from activities.models import ActivityStatus, CooperationForm
-from cofinancing.models import Contribution, Evidence
+from cofinancing.models import AnnualStatement, Contribution, Evidence
 from partners.models import OrganisationKind
 from tests.factories import (
     ActivityFactory,
@@ -241,3 +242,15 @@ def count_queries(function) -> int:
     with CaptureQueriesContext(connection) as context:
         function()
     return len(context.captured_queries)
+
+
+def rendered_statement(partnership, *, year=2026, user=None):
+    """A statement with (tiny, not real) files attached, as after its rendering."""
+    statement = AnnualStatement(partnership=partnership, year=year, created_by=user)
+    statement.pdf.save("s.pdf", ContentFile(b"%PDF-1.7 statement"), save=False)
+    statement.ledger.save("s.xlsx", ContentFile(b"PK ledger"), save=False)
+    statement.pdf_sha256 = hashlib.sha256(b"%PDF-1.7 statement").hexdigest()
+    statement.ledger_sha256 = hashlib.sha256(b"PK ledger").hexdigest()
+    statement.rendered_at = timezone.now()
+    statement.save()
+    return statement

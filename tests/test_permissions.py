@@ -40,6 +40,7 @@ from tests.factories import (
     send_round,
     signing_version,
 )
+from tests.reports_data import rendered_statement
 
 ROLES = ["anonymous", "viewer", "editor", "leader", "outsider"]
 
@@ -270,6 +271,25 @@ MATRIX = [
     Case("cofinancing:import-confirm", {**LEAD, "leader": 302}, method="post", kwargs=("slug",)),
     Case("cofinancing:import-template", READ, kwargs=("slug",)),
     Case("cofinancing:export", READ, kwargs=("slug",)),
+    # Reports (docs/rules.md §22). The context's statement has its files: asking to make it
+    # again tells the leader so and makes nothing.
+    Case("cofinancing:reports", READ, kwargs=("slug",)),
+    Case("cofinancing:plan-download", READ, kwargs=("slug", "block")),
+    Case("cofinancing:progress-download-pdf", READ, kwargs=("slug",)),
+    Case("cofinancing:progress-download-html", READ, kwargs=("slug",)),
+    Case(
+        "cofinancing:statement-create",
+        LEAD_POST,
+        method="post",
+        kwargs=("slug",),
+        data={"year": "2026"},
+    ),
+    Case("cofinancing:statement-detail", READ, kwargs=("slug", "code:statement")),
+    Case("cofinancing:statement-pdf", READ, kwargs=("slug", "code:statement")),
+    Case("cofinancing:statement-ledger", READ, kwargs=("slug", "code:statement")),
+    Case(
+        "cofinancing:statement-render", LEAD_POST, method="post", kwargs=("slug", "code:statement")
+    ),
     # Agreements
     Case("agreements:agreement-list", READ, kwargs=("slug",)),
     Case("agreements:agreement-settings", LEAD, kwargs=("slug",)),
@@ -382,6 +402,7 @@ def context(partnership, leader, editor, viewer, outsider):
         contribution = ContributionFactory(organisation=organisation, activity=activity)
         cost_line = CostLineFactory(partnership=partnership)
         funding_line = FundingLineFactory(partnership=partnership)
+        statement = rendered_statement(partnership)
         version = VersionFactory(partnership=partnership)
         sendable = signing_version(partnership, parties=1, real_pdf=True)
         round = send_round(sendable, leader)
@@ -398,6 +419,8 @@ def context(partnership, leader, editor, viewer, outsider):
         "contribution": contribution.code,
         "cost_line": cost_line.code,
         "funding_line": funding_line.code,
+        "statement": statement.code,
+        "block": "2025-2026",
         "goal": goal.code,
         "activity": activity.code,
         "result": result.code,
