@@ -203,7 +203,13 @@ def contribution_delete(request, tenant, code):
         code=code,
     )
     if request.method == "POST":
-        services.contribution_delete(contribution=contribution)
+        try:
+            services.contribution_delete(contribution=contribution)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect(
+                "cofinancing:contribution-detail", slug=tenant.partnership.slug, code=code
+            )
         messages.success(
             request,
             _("The contribution “%(description)s” was deleted.")
