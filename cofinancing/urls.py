@@ -1,6 +1,14 @@
 from django.urls import path
 
-from cofinancing.views import budget, contributions, overview, reports, transfer
+from cofinancing.views import (
+    budget,
+    contributions,
+    overview,
+    realisation,
+    reports,
+    settlement,
+    transfer,
+)
 
 app_name = "cofinancing"
 
@@ -35,6 +43,23 @@ urlpatterns = [
         contributions.contribution_delete,
         name="contribution-delete",
     ),
+    path(
+        "cofinancing/contributions/<uuid:code>/realise/",
+        realisation.contribution_realise,
+        name="contribution-realise",
+    ),
+    path(
+        "cofinancing/contributions/<uuid:code>/unrealise/",
+        realisation.contribution_unrealise,
+        name="contribution-unrealise",
+    ),
+    path(
+        "cofinancing/contributions/<uuid:code>/cancel/",
+        realisation.contribution_cancel,
+        name="contribution-cancel",
+    ),
+    # Settlement: realised against budget, and the forecast
+    path("cofinancing/settlement/", settlement.settlement, name="settlement"),
     # The multi-year budget
     path("cofinancing/budget/", budget.budget, name="budget"),
     path("cofinancing/budget/costs/new/", budget.cost_line_create, name="cost-line-create"),

@@ -119,6 +119,12 @@ def contribution_save(
         )
     partnership = budget.partnership
     kind = fields["kind"]
+    realised = contribution is not None and contribution.realised_quantity is not None
+    if realised and kind != contribution.kind:
+        # The realised quantity counts in the units of its kind (docs/rules.md §20).
+        raise ValidationError(
+            {"kind": _("Undo the realisation before changing the kind of contribution.")}
+        )
     _check(
         budget=budget,
         partnership=partnership,

@@ -32,10 +32,8 @@ from cofinancing.services.contributions import (
     valuation_input,
 )
 from cofinancing.valuation import (
-    AMOUNT_KINDS,
     DEPRECIATION,
-    LABOUR,
-    ROOM,
+    QUANTITY_INPUT,
     ValuationError,
     is_sentence,
     value_of,
@@ -43,10 +41,6 @@ from cofinancing.valuation import (
 from sterk.money import CENT
 
 MAX_REASON_LENGTH = 2000
-
-# The valuation input the realised quantity takes the place of, per kind.
-QUANTITY_INPUT = {LABOUR: "hours", ROOM: "units", DEPRECIATION: "months_used"}
-QUANTITY_INPUT |= dict.fromkeys(AMOUNT_KINDS, "amount")
 
 
 def _locked(budget: Budget, contribution: Contribution) -> Contribution:
