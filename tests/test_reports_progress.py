@@ -35,9 +35,7 @@ def _euro(value) -> str:
     return format_euro(value).replace("\u00a0", " ")
 
 
-def test_the_pdf_has_goals_activities_evaluations_and_cofinancing(
-    partnership, context, tmp_path
-):
+def test_the_pdf_has_goals_activities_evaluations_and_cofinancing(partnership, context, tmp_path):
     text = pdf_text(progress_pdf(context), tmp_path)
     flat = " ".join(text.split())
     for words in (

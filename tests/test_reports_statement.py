@@ -142,7 +142,9 @@ def test_the_ledger_amounts_are_numbers_in_euro_and_formulas_are_text(partnershi
 
 
 def _render(partnership, leader, year):
-    statement = AnnualStatement.objects.create(partnership=partnership, year=year, created_by=leader)
+    statement = AnnualStatement.objects.create(
+        partnership=partnership, year=year, created_by=leader
+    )
     return render_statement_files(statement)
 
 
@@ -173,14 +175,10 @@ def test_the_statement_of_a_year_prints_budget_against_realised(
         assert words in flat, words
     result = settlement(partnership=partnership, budget=data["budget"], year=2025)
     total = result.total_costs
-    assert (
-        f"Totaal {_euro(total.budgeted)} {_euro(total.realised)} {_euro(total.eligible)}" in flat
-    )
+    assert f"Totaal {_euro(total.budgeted)} {_euro(total.realised)} {_euro(total.eligible)}" in flat
     realised = result.check.realised
     assert f"Bedrijfsleven {_euro(realised.business_total)}" in flat
-    assert re.search(
-        r"Metaalwerken Hengelo (KvK 10000000 )?ja € 500,00 € 450,00 0 1 0", flat
-    ), flat
+    assert re.search(r"Metaalwerken Hengelo (KvK 10000000 )?ja € 500,00 € 450,00 0 1 0", flat), flat
 
 
 def test_the_statement_of_the_period_counts_what_does_not_count(

@@ -184,7 +184,7 @@ def _totals(writer: SheetWriter, rows: list[tuple[str, int, Decimal]]) -> None:
 
 
 COST_HEADERS = (
-    N_("Reference"), N_("Year"), N_("Category"), N_("Description"), N_("Activity"),
+    N_("Reference"), N_("Year"), N_("Cost category"), N_("Description"), N_("Activity"),
     N_("Price"), N_("Quantity"), N_("Budgeted amount"), N_("Realised amount"), N_("Eligible"),
     N_("Reason not eligible"), N_("Note"), N_("Does not count because"), *FILE_HEADERS,
 )  # fmt: skip

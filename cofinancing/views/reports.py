@@ -23,6 +23,7 @@ from cofinancing.reports.progress import (
 from cofinancing.reports.recovery import is_stuck
 from cofinancing.selectors.summary import partnership_budget
 from partners.tenancy import partnership_view
+from sterk.lists import paginate
 from sterk.xlsx import XLSX_CONTENT_TYPE
 
 PERIOD = "period"
@@ -45,7 +46,7 @@ def _statements(partnership):
 def reports(request, tenant):
     partnership = tenant.partnership
     budget = partnership_budget(partnership=partnership)
-    statements = list(_statements(partnership)[:50])
+    page, query = paginate(request, _statements(partnership))
     return render(
         request,
         "cofinancing/reports/reports.html",
@@ -54,7 +55,9 @@ def reports(request, tenant):
             "budget": budget,
             "blocks": scheme_blocks(budget.scheme) if budget else [],
             "years": budget.scheme.years if budget else [],
-            "rows": [(statement, statement_status(statement)) for statement in statements],
+            "page": page,
+            "query": query,
+            "rows": [(statement, statement_status(statement)) for statement in page],
         },
     )
 
