@@ -90,6 +90,7 @@ def test_a_cost_line_not_eligible_needs_its_reason(editor_client, budget):
         ({"realised_amount": "100.000.000,01"}, "realised_amount"),
         ({"realised_amount": SCRIPT}, "realised_amount"),
         ({"eligible": "no", "ineligible_reason": SCRIPT}, "ineligible_reason"),
+        ({"eligible": SCRIPT}, "eligible"),
         ({"ineligible_note": HUGE}, "ineligible_note"),
         ({"not_double_financed": HUGE}, "not_double_financed"),
     ],

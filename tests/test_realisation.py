@@ -117,6 +117,7 @@ def test_labour_is_realised_at_the_hours_given_times_the_rate(budget, company, l
     assert realised.realised_quantity == D("90")
     assert realised.realised_value == D("4500.00")
     assert realised.realised_on == DAY
+    assert realised.history.first().history_user == leader
     realised.refresh_from_db()
     assert (realised.hours, realised.value) == (D("120.00"), D("6000.00"))  # the pledge stays
 
