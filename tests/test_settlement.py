@@ -218,6 +218,10 @@ def test_realised_uncertified_and_still_pledged_are_counted_apart(partnership, r
     assert (result.certified.count, result.certified.value) == (1, D("1000.00"))
     assert (result.still_pledged.count, result.still_pledged.value) == (2, D("4500.00"))
     assert result.still_pledged.business_value == D("2000.00")
+    now = settlement(partnership=partnership, budget=region, today=TODAY)
+    assert now.still_pledged_past.count == 0
+    later = settlement(partnership=partnership, budget=region, today=datetime.date(2027, 1, 4))
+    assert (later.still_pledged_past.count, later.still_pledged_past.value) == (2, D("4500.00"))
     year = settlement(partnership=partnership, budget=region, year=2026)
     assert year.uncertified.count == 0
     assert year.unrealised_budget == D("80000.00")

@@ -159,6 +159,7 @@ def realised_calculation_of(contribution: Contribution, *, default_rate: Decimal
 _HISTORY_SKIPPED = {"id", "code", "partnership", "created_by", "created_at"}
 _MONEY_FIELDS = {
     "amount", "hourly_rate", "unit_price", "acquisition_value", "residual_value", "value",
+    "realised_value", "realised_amount",
 }  # fmt: skip
 
 

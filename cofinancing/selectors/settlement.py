@@ -17,12 +17,14 @@ Plain frozen dataclasses, so the settlement page and the reports read the same f
 A fixed number of queries, whatever the number of contributions and lines.
 """
 
+import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from cofinancing.models import (
     PLEDGED_AND_UP,
@@ -151,6 +153,9 @@ class Settlement:
     realised_without_overrides: Figures | None = None
     forecast_without_overrides: Figures | None = None
     warnings: list[str] = field(default_factory=list)
+    # Still pledged for a year that is over: the forecast counts them, but they should be
+    # realised or cancelled.
+    still_pledged_past: Tally = field(default_factory=Tally)
 
     @property
     def eligible_costs(self) -> Decimal:
@@ -231,11 +236,14 @@ def _contribution_rows(partnership_id) -> dict[int, dict]:
     return {row["year"]: row for row in rows}
 
 
-def settlement(*, partnership, budget: Budget, year: int | None = None) -> Settlement:
+def settlement(
+    *, partnership, budget: Budget, year: int | None = None, today: datetime.date | None = None
+) -> Settlement:
     """The settlement of `year`, or of the scheme's period when `year` is None.
 
     ValueError for a year outside the scheme. Fifteen queries, whatever the number of rows.
     """
+    today = today or timezone.localdate()
     scheme = budget.scheme
     if year is not None and year not in scheme.years:
         raise ValueError(f"{year} is not a year of {scheme.code}")
@@ -359,8 +367,8 @@ def settlement(*, partnership, budget: Budget, year: int | None = None) -> Settl
     period = ShareCheck(None, realised_summary.total, forecast_summary.total)
     check = period if year is None else next(c for c in per_year if c.year == year)
 
-    def tally(prefix):
-        return sum((_tally(row, prefix) for row in scoped), Tally())
+    def tally(prefix, rows=scoped):
+        return sum((_tally(row, prefix) for row in rows), Tally())
 
     return Settlement(
         year=year,
@@ -384,4 +392,8 @@ def settlement(*, partnership, budget: Budget, year: int | None = None) -> Settl
         realised_without_overrides=realised_summary.without_overrides,
         forecast_without_overrides=forecast_summary.without_overrides,
         warnings=forecast_summary.warnings,
+        still_pledged_past=tally(
+            "pledged",
+            [row for y, row in contribution_rows.items() if in_scope(y) and y < today.year],
+        ),
     )

@@ -167,6 +167,7 @@ def contribution_realise(
         machine_guard(budget=budget, contribution=current)
     current.full_clean(exclude=["partnership", "created_by"])
     current._change_reason = "realised"
+    current._history_user = user
     current.save()
     return current
 
@@ -197,6 +198,7 @@ def contribution_unrealise(*, budget: Budget, contribution: Contribution, user) 
     current.realised_value = None
     current.full_clean(exclude=["partnership", "created_by"])
     current._change_reason = "realisation undone"
+    current._history_user = user
     current.save()
     return current
 
@@ -233,5 +235,6 @@ def contribution_cancel(
     current.cancel_reason = reason
     current.full_clean(exclude=["partnership", "created_by"])
     current._change_reason = "cancelled"
+    current._history_user = user
     current.save()
     return current
