@@ -4,7 +4,14 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from cofinancing.models import Budget, Contribution, CostLine, FundingLine, Scheme
+from cofinancing.models import (
+    AnnualStatement,
+    Budget,
+    Contribution,
+    CostLine,
+    FundingLine,
+    Scheme,
+)
 from cofinancing.services.contributions import contribution_value
 from sterk.money import round_money
 
@@ -115,3 +122,19 @@ class FundingLineAdmin(SimpleHistoryAdmin):
     list_select_related = ["partnership"]
     autocomplete_fields = ["partnership"]
     readonly_fields = ["code"]
+
+
+@admin.register(AnnualStatement)
+class AnnualStatementAdmin(admin.ModelAdmin):
+    """Read only: a statement is made from the reports page and never changed (§22)."""
+
+    list_display = ["partnership", "year", "created_by", "created_at", "rendered_at"]
+    list_filter = ["partnership", "year"]
+    list_select_related = ["partnership", "created_by"]
+    search_fields = ["partnership__name", "pdf_sha256", "ledger_sha256"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

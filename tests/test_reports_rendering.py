@@ -350,3 +350,24 @@ def test_the_page_polls_while_the_statement_is_being_made(
     assert body.lstrip().startswith('<div id="statement-progress"')
     assert 'hx-trigger="every 2s"' in body
     assert "<html" not in body
+
+
+def test_the_pages_keep_the_strict_content_security_policy(client, partnership, budget, leader):
+    from tests.test_csp import assert_page
+
+    statement = rendered_statement(partnership, year=2025, user=leader)
+    client.force_login(leader)
+    for url in (reverse("cofinancing:reports", args=["twente"]), detail(statement.code)):
+        response = client.get(url)
+        assert response.status_code == 200
+        assert_page(response)
+
+
+def test_the_admin_lists_statements_read_only(admin_client, partnership, leader):
+    statement = rendered_statement(partnership, year=2025, user=leader)
+    listing = admin_client.get("/admin/cofinancing/annualstatement/")
+    assert listing.status_code == 200 and str(leader) in listing.content.decode()
+    page = admin_client.get(f"/admin/cofinancing/annualstatement/{statement.pk}/change/")
+    assert page.status_code == 200
+    assert 'name="_save"' not in page.content.decode()
+    assert admin_client.get("/admin/cofinancing/annualstatement/add/").status_code == 403
