@@ -43,9 +43,7 @@ def _percent(part: Decimal, whole: Decimal) -> str:
 def _goals(partnership, activities) -> list[dict]:
     goals = list(
         Goal.objects.filter(partnership=partnership)
-        .prefetch_related(
-            "activities",
-        )
+        .prefetch_related("activities")
         .order_by("title", "pk")
     )
     measured: dict[int, list[Result]] = {}

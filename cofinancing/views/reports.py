@@ -79,7 +79,7 @@ def plan_download(request, tenant, block):
     return _attachment(data, XLSX_CONTENT_TYPE, plan_filename(tenant.partnership, found))
 
 
-def _progress(request, tenant, extension: str) -> HttpResponse:
+def _progress(tenant, extension: str) -> HttpResponse:
     partnership = tenant.partnership
     today = timezone.localdate()
     context = progress_context(
@@ -95,14 +95,14 @@ def _progress(request, tenant, extension: str) -> HttpResponse:
 @partnership_view()
 @require_GET
 def progress_download_pdf(request, tenant):
-    return _progress(request, tenant, "pdf")
+    return _progress(tenant, "pdf")
 
 
 @partnership_view()
 @require_GET
 def progress_download_html(request, tenant):
     """HTML a word processor opens, as a download: never shown as a page of the app."""
-    return _progress(request, tenant, "html")
+    return _progress(tenant, "html")
 
 
 @partnership_view(need="lead")
