@@ -250,9 +250,13 @@ def test_a_realised_cost_line_replaces_its_budget_in_the_forecast(partnership, r
     assert forecast.required == D("7900.01")
 
 
-def test_a_year_outside_the_scheme_is_refused(partnership, region):
+def test_a_year_outside_the_scheme_or_another_partnerships_budget_is_refused(
+    partnership, other_partnership, region
+):
     with pytest.raises(ValueError):
         settlement(partnership=partnership, budget=region, year=2024)
+    with pytest.raises(ValueError):
+        settlement(partnership=other_partnership, budget=region)
 
 
 # --- The page ----------------------------------------------------------------------------

@@ -236,6 +236,96 @@ def _contribution_rows(partnership_id) -> dict[int, dict]:
     return {row["year"]: row for row in rows}
 
 
+@dataclass(frozen=True)
+class _Costs:
+    categories: list[CostRow]
+    forecast: dict[tuple[int, str], Decimal]  # (year, category): what it will cost
+    ineligible: list[IneligibleCost]
+    by_reason: list[ReasonTotal]
+    excluded: list[ExcludedCost]
+    unrealised_budget: Decimal
+
+
+def _ineligible(row) -> IneligibleCost:
+    reason = row["ineligible_reason"]
+    return IneligibleCost(
+        year=row["year"],
+        category=row["category"],
+        description=row["description"],
+        amount=row["realised_amount"],
+        reason=reason,
+        reason_label=str(
+            IneligibleReason(reason).label if reason in IneligibleReason.values else reason
+        ),
+        note=row["ineligible_note"],
+        reference=str(row["code"]),
+    )
+
+
+def _costs(lines: list[dict], in_scope) -> _Costs:
+    """The cost lines in scope per category, the ineligible and the excluded ones; and what
+    every line of the period will cost, for the forecast."""
+    budgeted, realised, eligible = defaultdict(Decimal), defaultdict(Decimal), defaultdict(Decimal)
+    counts, realised_counts = defaultdict(int), defaultdict(int)
+    forecast: dict[tuple[int, str], Decimal] = defaultdict(Decimal)
+    ineligible, excluded = [], []
+    unrealised_budget = ZERO
+    for row in lines:
+        year, category = row["year"], row["category"]
+        reason = _line_reason(row)
+        if reason:
+            if in_scope(year):
+                amount = row["amount"] if row["realised_amount"] is None else row["realised_amount"]
+                excluded.append(
+                    ExcludedCost(year, row["description"], amount, reason, str(row["code"]))
+                )
+            continue
+        forecast[(year, category)] += _forecast_amount(row)
+        if not in_scope(year):
+            continue
+        budgeted[category] += row["amount"]
+        counts[category] += 1
+        if row["realised_amount"] is None:
+            unrealised_budget += row["amount"]
+            continue
+        realised[category] += row["realised_amount"]
+        realised_counts[category] += 1
+        if row["eligible"]:
+            eligible[category] += row["realised_amount"]
+        else:
+            ineligible.append(_ineligible(row))
+    by_reason: dict[str, list[IneligibleCost]] = defaultdict(list)
+    for item in ineligible:
+        by_reason[item.reason].append(item)
+    return _Costs(
+        categories=[
+            CostRow(
+                key=category.value,
+                label=str(category.label),
+                budgeted=budgeted[category.value] + ZERO,
+                realised=realised[category.value] + ZERO,
+                eligible=eligible[category.value] + ZERO,
+                lines=counts[category.value],
+                realised_lines=realised_counts[category.value],
+            )
+            for category in CostCategory
+        ],
+        forecast=forecast,
+        ineligible=ineligible,
+        by_reason=[
+            ReasonTotal(
+                reason=reason,
+                label=items[0].reason_label,
+                amount=sum((i.amount for i in items), ZERO),
+                count=len(items),
+            )
+            for reason, items in sorted(by_reason.items())
+        ],
+        excluded=excluded,
+        unrealised_budget=unrealised_budget,
+    )
+
+
 def settlement(
     *, partnership, budget: Budget, year: int | None = None, today: datetime.date | None = None
 ) -> Settlement:
@@ -243,6 +333,8 @@ def settlement(
 
     ValueError for a year outside the scheme. Fifteen queries, whatever the number of rows.
     """
+    if budget.partnership_id != partnership.pk:
+        raise ValueError("the budget is not this partnership's")
     today = today or timezone.localdate()
     scheme = budget.scheme
     if year is not None and year not in scheme.years:
@@ -258,75 +350,8 @@ def settlement(
     )
     contribution_rows = _contribution_rows(budget.partnership_id)
 
-    # Costs per category, the forecast's cost lines, the ineligible and excluded lines.
-    budgeted, realised, eligible = defaultdict(Decimal), defaultdict(Decimal), defaultdict(Decimal)
-    counts, realised_counts = defaultdict(int), defaultdict(int)
-    forecast_costs: dict[tuple[int, str], Decimal] = defaultdict(Decimal)
-    ineligible, excluded_costs = [], []
-    unrealised_budget = ZERO
-    for row in lines:
-        reason = _line_reason(row)
-        if reason:
-            if in_scope(row["year"]):
-                amount = row["amount"] if row["realised_amount"] is None else row["realised_amount"]
-                excluded_costs.append(
-                    ExcludedCost(row["year"], row["description"], amount, reason, str(row["code"]))
-                )
-            continue
-        forecast_costs[(row["year"], row["category"])] += _forecast_amount(row)
-        if not in_scope(row["year"]):
-            continue
-        category = row["category"]
-        budgeted[category] += row["amount"]
-        counts[category] += 1
-        if row["realised_amount"] is None:
-            unrealised_budget += row["amount"]
-            continue
-        realised[category] += row["realised_amount"]
-        realised_counts[category] += 1
-        if row["eligible"]:
-            eligible[category] += row["realised_amount"]
-        else:
-            ineligible.append(
-                IneligibleCost(
-                    year=row["year"],
-                    category=category,
-                    description=row["description"],
-                    amount=row["realised_amount"],
-                    reason=row["ineligible_reason"],
-                    reason_label=str(
-                        IneligibleReason(row["ineligible_reason"]).label
-                        if row["ineligible_reason"] in IneligibleReason.values
-                        else row["ineligible_reason"]
-                    ),
-                    note=row["ineligible_note"],
-                    reference=str(row["code"]),
-                )
-            )
-    categories = [
-        CostRow(
-            key=category.value,
-            label=str(category.label),
-            budgeted=budgeted[category.value] + ZERO,
-            realised=realised[category.value] + ZERO,
-            eligible=eligible[category.value] + ZERO,
-            lines=counts[category.value],
-            realised_lines=realised_counts[category.value],
-        )
-        for category in CostCategory
-    ]
-    by_reason: dict[str, list[IneligibleCost]] = defaultdict(list)
-    for item in ineligible:
-        by_reason[item.reason].append(item)
-    ineligible_by_reason = [
-        ReasonTotal(
-            reason=reason,
-            label=items[0].reason_label,
-            amount=sum((i.amount for i in items), ZERO),
-            count=len(items),
-        )
-        for reason, items in sorted(by_reason.items())
-    ]
+    costs = _costs(lines, in_scope)
+    categories = costs.categories
 
     # The contributions in scope: in kind, and the tallies.
     scoped = [row for y, row in contribution_rows.items() if in_scope(y)]
@@ -355,7 +380,7 @@ def settlement(
         machine_facts=realised_facts.machine_facts + pledged_facts.machine_facts,
         cost_lines=[
             BudgetFact(line_year, amount, category)
-            for (line_year, category), amount in sorted(forecast_costs.items())
+            for (line_year, category), amount in sorted(costs.forecast.items())
         ],
     )
     forecast_summary = forecast_facts.summarize()
@@ -378,16 +403,16 @@ def settlement(
         categories=categories,
         in_kind=in_kind,
         total_costs=total_costs,
-        unrealised_budget=unrealised_budget,
+        unrealised_budget=costs.unrealised_budget,
         check=check,
         per_year=per_year,
         period=period,
-        ineligible=ineligible,
-        ineligible_by_reason=ineligible_by_reason,
+        ineligible=costs.ineligible,
+        ineligible_by_reason=costs.by_reason,
         uncertified=tally("uncertified"),
         certified=tally("certified"),
         still_pledged=tally("pledged"),
-        excluded_costs=excluded_costs,
+        excluded_costs=costs.excluded,
         excluded_contributions=[c for c in forecast_summary.excluded if in_scope(c.year)],
         realised_without_overrides=realised_summary.without_overrides,
         forecast_without_overrides=forecast_summary.without_overrides,
