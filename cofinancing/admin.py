@@ -4,7 +4,15 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from cofinancing.models import Budget, Contribution, CostLine, Evidence, FundingLine, Scheme
+from cofinancing.models import (
+    AnnualStatement,
+    Budget,
+    Contribution,
+    CostLine,
+    Evidence,
+    FundingLine,
+    Scheme,
+)
 from cofinancing.services.contributions import contribution_value
 from cofinancing.services.evidence import evidence_delete
 from sterk.money import round_money
@@ -188,3 +196,19 @@ class EvidenceAdmin(admin.ModelAdmin):
     def delete_queryset(self, request, queryset):
         for evidence in queryset:
             evidence_delete(evidence=evidence)
+
+
+@admin.register(AnnualStatement)
+class AnnualStatementAdmin(admin.ModelAdmin):
+    """Read only: a statement is made from the reports page and never changed (§22)."""
+
+    list_display = ["partnership", "year", "created_by", "created_at", "rendered_at"]
+    list_filter = ["partnership", "year"]
+    list_select_related = ["partnership", "created_by"]
+    search_fields = ["partnership__name", "pdf_sha256", "ledger_sha256"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -1,6 +1,15 @@
 from django.urls import path
 
-from cofinancing.views import budget, contributions, evidence, overview, transfer
+from cofinancing.views import (
+    budget,
+    contributions,
+    evidence,
+    overview,
+    realisation,
+    reports,
+    settlement,
+    transfer,
+)
 
 app_name = "cofinancing"
 
@@ -40,6 +49,23 @@ urlpatterns = [
         evidence.contribution_evidence_add,
         name="contribution-evidence-add",
     ),
+    path(
+        "cofinancing/contributions/<uuid:code>/realise/",
+        realisation.contribution_realise,
+        name="contribution-realise",
+    ),
+    path(
+        "cofinancing/contributions/<uuid:code>/unrealise/",
+        realisation.contribution_unrealise,
+        name="contribution-unrealise",
+    ),
+    path(
+        "cofinancing/contributions/<uuid:code>/cancel/",
+        realisation.contribution_cancel,
+        name="contribution-cancel",
+    ),
+    # Settlement: realised against budget, and the forecast
+    path("cofinancing/settlement/", settlement.settlement, name="settlement"),
     # The multi-year budget
     path("cofinancing/budget/", budget.budget, name="budget"),
     path("cofinancing/budget/costs/new/", budget.cost_line_create, name="cost-line-create"),
@@ -96,4 +122,41 @@ urlpatterns = [
     path("cofinancing/import/confirm/", transfer.import_confirm, name="import-confirm"),
     path("cofinancing/import/template/", transfer.import_template, name="import-template"),
     path("cofinancing/export/", transfer.export, name="export"),
+]
+
+# The reports a region hands in (docs/rules.md §22)
+urlpatterns += [
+    path("cofinancing/reports/", reports.reports, name="reports"),
+    path("cofinancing/reports/plan/<str:block>.xlsx", reports.plan_download, name="plan-download"),
+    path(
+        "cofinancing/reports/progress.pdf",
+        reports.progress_download_pdf,
+        name="progress-download-pdf",
+    ),
+    path(
+        "cofinancing/reports/progress.html",
+        reports.progress_download_html,
+        name="progress-download-html",
+    ),
+    path("cofinancing/reports/statements/new/", reports.statement_create, name="statement-create"),
+    path(
+        "cofinancing/reports/statements/<uuid:code>/",
+        reports.statement_detail,
+        name="statement-detail",
+    ),
+    path(
+        "cofinancing/reports/statements/<uuid:code>/render/",
+        reports.statement_render,
+        name="statement-render",
+    ),
+    path(
+        "cofinancing/reports/statements/<uuid:code>/statement.pdf",
+        reports.statement_pdf,
+        name="statement-pdf",
+    ),
+    path(
+        "cofinancing/reports/statements/<uuid:code>/ledger.xlsx",
+        reports.statement_ledger,
+        name="statement-ledger",
+    ),
 ]

@@ -21,6 +21,11 @@ LEASE = "lease"
 KINDS = (MONEY, LABOUR, MATERIAL, ROOM, DEPRECIATION, LEASE)
 IN_KIND = (LABOUR, MATERIAL, ROOM, DEPRECIATION, LEASE)
 AMOUNT_KINDS = (MONEY, MATERIAL, LEASE)
+# The input that is a contribution's quantity, which realising replaces by what was given
+# (docs/rules.md §20): the hours, the units, the months used, or the amount.
+QUANTITY_INPUT = {LABOUR: "hours", ROOM: "units", DEPRECIATION: "months_used"} | dict.fromkeys(
+    AMOUNT_KINDS, "amount"
+)
 
 MAX_HOURS = Decimal("1000000")
 MAX_RATE = Decimal("1000")

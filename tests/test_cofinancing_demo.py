@@ -59,7 +59,9 @@ def test_business_meets_the_share_pledged_and_up_without_the_overrides_too(regio
     assert total.shortfall == Decimal("0.00")
     # The O&O fund counts only by the leader's override; without it the share is still met,
     # just above the 10%.
-    assert [o.name for o in summary.override_organisations] == ["Stichting Opleidingsfonds Techniek Voorbeeldregio"]
+    assert [o.name for o in summary.override_organisations] == [
+        "Stichting Opleidingsfonds Techniek Voorbeeldregio"
+    ]
     assert not summary.met_only_by_overrides
     assert Decimal("10.00") <= summary.without_overrides.percentage <= Decimal("10.50")
 
@@ -88,8 +90,12 @@ def test_the_rif_activity_takes_out_what_does_not_say_why_it_is_not_double_finan
         ("Robotica Heidelo B.V.", "lease", "RIF-2024-017"),
     ]
     # The engineer's hours at A15 say why they are not paid by the RIF: they count.
-    engineer = Contribution.objects.filter(partnership=region, activity__short_code="A15",
-                                           kind="labour", organisation__name__startswith="Rob")
+    engineer = Contribution.objects.filter(
+        partnership=region,
+        activity__short_code="A15",
+        kind="labour",
+        organisation__name__startswith="Rob",
+    )
     assert engineer.count() == 4 and not any(c.is_excluded for c in engineer)
 
 
@@ -122,9 +128,9 @@ def test_labour_at_the_default_rate_and_at_another_rate_with_a_justification(reg
 def test_statuses_are_spread_and_every_contribution_names_a_demo_activity(region):
     contributions = Contribution.objects.filter(partnership=region)
     # Certified comes with the companies' signed statements (issue 14).
-    assert set(contributions.values_list("status", flat=True)) == set(
-        ContributionStatus.values
-    ) - {ContributionStatus.CERTIFIED}
+    assert set(contributions.values_list("status", flat=True)) == set(ContributionStatus.values) - {
+        ContributionStatus.CERTIFIED
+    }
     codes = {code for code, *_rest in activities_demo.ACTIVITIES}
     assert set(contributions.values_list("activity__short_code", flat=True)) <= codes
 

@@ -45,6 +45,7 @@ DIRECT_GET = {
     "partners:member-list": ["page", "withdraw"],
     "partners:network-member-add": ["member"],
     "cofinancing:overview": ["status"],
+    "cofinancing:settlement": ["year"],
     "signing:round-detail": ["compact", "page"],
     "signing:round-document": ["download"],
     "sign:document": ["download"],

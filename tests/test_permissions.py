@@ -42,6 +42,7 @@ from tests.factories import (
     send_round,
     signing_version,
 )
+from tests.reports_data import rendered_statement
 
 ROLES = ["anonymous", "viewer", "editor", "leader", "outsider"]
 MINIMAL_PDF = b"%PDF-1.4\n%%EOF\n"
@@ -239,6 +240,29 @@ MATRIX = [
         method="post",
         kwargs=("slug", "code:contribution"),
     ),
+    Case("cofinancing:contribution-realise", WRITE, kwargs=("slug", "code:contribution")),
+    Case(
+        "cofinancing:contribution-realise",
+        WRITE_POST,
+        method="post",
+        kwargs=("slug", "code:contribution"),
+        data={"realised_on": "2026-03-02", "realised_quantity": "8"},
+    ),
+    Case(
+        "cofinancing:contribution-unrealise",
+        WRITE_POST,
+        method="post",
+        kwargs=("slug", "code:contribution"),
+    ),
+    Case("cofinancing:contribution-cancel", WRITE, kwargs=("slug", "code:contribution")),
+    Case(
+        "cofinancing:contribution-cancel",
+        WRITE_POST,
+        method="post",
+        kwargs=("slug", "code:contribution"),
+        data={"reason": "Het bedrijf trekt de toezegging in na de reorganisatie."},
+    ),
+    Case("cofinancing:settlement", READ, kwargs=("slug",)),
     Case("cofinancing:budget", READ, kwargs=("slug",)),
     Case("cofinancing:cost-line-create", WRITE, kwargs=("slug",)),
     Case(
@@ -298,6 +322,25 @@ MATRIX = [
     Case("cofinancing:import-confirm", {**LEAD, "leader": 302}, method="post", kwargs=("slug",)),
     Case("cofinancing:import-template", READ, kwargs=("slug",)),
     Case("cofinancing:export", READ, kwargs=("slug",)),
+    # Reports (docs/rules.md §22). The context's statement has its files: asking to make it
+    # again tells the leader so and makes nothing.
+    Case("cofinancing:reports", READ, kwargs=("slug",)),
+    Case("cofinancing:plan-download", READ, kwargs=("slug", "block")),
+    Case("cofinancing:progress-download-pdf", READ, kwargs=("slug",)),
+    Case("cofinancing:progress-download-html", READ, kwargs=("slug",)),
+    Case(
+        "cofinancing:statement-create",
+        LEAD_POST,
+        method="post",
+        kwargs=("slug",),
+        data={"year": "2026"},
+    ),
+    Case("cofinancing:statement-detail", READ, kwargs=("slug", "code:statement")),
+    Case("cofinancing:statement-pdf", READ, kwargs=("slug", "code:statement")),
+    Case("cofinancing:statement-ledger", READ, kwargs=("slug", "code:statement")),
+    Case(
+        "cofinancing:statement-render", LEAD_POST, method="post", kwargs=("slug", "code:statement")
+    ),
     # Agreements
     Case("agreements:agreement-list", READ, kwargs=("slug",)),
     Case("agreements:agreement-settings", LEAD, kwargs=("slug",)),
@@ -410,6 +453,7 @@ def context(partnership, leader, editor, viewer, outsider):
         contribution = ContributionFactory(organisation=organisation, activity=activity)
         cost_line = CostLineFactory(partnership=partnership)
         funding_line = FundingLineFactory(partnership=partnership)
+        statement = rendered_statement(partnership)
         evidence = evidence_add(
             partnership=partnership,
             user=leader,
@@ -433,6 +477,8 @@ def context(partnership, leader, editor, viewer, outsider):
         "contribution": contribution.code,
         "cost_line": cost_line.code,
         "funding_line": funding_line.code,
+        "statement": statement.code,
+        "block": "2025-2026",
         "evidence": evidence.code,
         "goal": goal.code,
         "activity": activity.code,

@@ -84,12 +84,64 @@ class CostLineForm(_LineForm):
         help_text=_("Optional: the activity these costs are made for."),
     )
 
+    realised_amount = DutchDecimalField(
+        label=_("Realised amount"),
+        required=False,
+        min_value=Decimal("0"),
+        max_value=MAX_AMOUNT,
+        max_digits=14,
+        decimal_places=2,
+        help_text=_(
+            "What was actually spent on this line in its year, as in the penvoerder's "
+            "accounts. Empty while it is not known; the budget then counts in the forecast."
+        ),
+    )
+    # Missing from a post (an older form, the import) means eligible, the model's default.
+    eligible = forms.TypedChoiceField(
+        label=_("Eligible"),
+        choices=[("yes", _("Eligible")), ("no", _("Not eligible"))],
+        coerce=lambda value: value == "yes",
+        empty_value=True,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "Eligible when it belongs to the plan, falls in the period and is not recoverable "
+            "VAT or financed elsewhere. Only eligible realised costs count at settlement."
+        ),
+    )
+
     class Meta:
         model = CostLine
-        fields = ["year", "category", "description", "unit_price", "quantity", "activity"]
+        fields = [
+            "year", "category", "description", "unit_price", "quantity", "activity",
+            "not_double_financed", "realised_amount", "eligible", "ineligible_reason",
+            "ineligible_note",
+        ]  # fmt: skip
+        labels = {
+            "ineligible_reason": _("Reason not eligible"),
+            "ineligible_note": _("Note"),
+            "not_double_financed": _("Why it is not double-financed"),
+        }
+        help_texts = {
+            "ineligible_reason": _("Needed when the cost is not eligible."),
+            "ineligible_note": _("Optional; needed when the reason is “Other”."),
+            "not_double_financed": _(
+                "Only when the line's activity is funded by another scheme (such as the RIF): "
+                "why this line is not paid by it. Without it the line is left out of the "
+                "figures."
+            ),
+        }
+        widgets = {
+            "ineligible_note": forms.Textarea(attrs={"rows": 2}),
+            "not_double_financed": forms.Textarea(attrs={"rows": 2}),
+        }
 
     def __init__(self, *args, budget: Budget, **kwargs):
         super().__init__(*args, budget=budget, **kwargs)
+        if self.instance.pk is not None:
+            self.initial["eligible"] = "yes" if self.instance.eligible else "no"
+        else:
+            self.initial.setdefault("eligible", "yes")
         self.fields["activity"].queryset = Activity.objects.filter(
             partnership=budget.partnership_id
         ).order_by("short_code", "title")

@@ -10,7 +10,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from activities.models import Activity
-from cofinancing.models import Budget, Contribution
+from cofinancing.models import STILL_PLEDGED, Budget, Contribution, ContributionStatus
 from cofinancing.selectors.contributions import (
     partnership_activities,
     partnership_organisations,
@@ -144,9 +144,31 @@ class ContributionForm(forms.ModelForm):
             "not_double_financed": forms.Textarea(attrs={"rows": 2}),
         }
 
-    def __init__(self, *args, partnership: Partnership, budget: Budget, **kwargs):
+    def __init__(
+        self,
+        *args,
+        partnership: Partnership,
+        budget: Budget,
+        contribution: Contribution | None = None,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         self.partnership = partnership
+        # The form edits the pledge: pledged or confirmed. Realising, certifying and
+        # cancelling are actions of their own (docs/rules.md §20), so a contribution past
+        # the pledge keeps its status and its realisation here.
+        if contribution is None or contribution.status in STILL_PLEDGED:
+            self.fields["status"].choices = [
+                (status.value, status.label)
+                for status in ContributionStatus
+                if status in STILL_PLEDGED
+            ]
+            self.fields["status"].help_text = _(
+                "Confirmed: the company confirmed its pledge before the agreement. Realise "
+                "it on the contribution's page once it was given."
+            )
+        else:
+            del self.fields["status"]
         scheme = budget.scheme
         self.fields["organisation"].queryset = partnership_organisations(partnership=partnership)
         self.fields["activity"].queryset = partnership_activities(partnership=partnership)

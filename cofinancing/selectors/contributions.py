@@ -11,13 +11,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from activities.models import Activity
 from cofinancing.models import Contribution
-from cofinancing.selectors.summary import COUNTED, PLEDGED_AND_UP, ThresholdFacts
+from cofinancing.selectors.summary import COUNTED, PLEDGED_AND_UP, REALISED_AND_UP, ThresholdFacts
 from cofinancing.summary import ContributionFact, Figures
-from cofinancing.valuation import AMOUNT_KINDS, DEPRECIATION, LABOUR, ROOM
+from cofinancing.valuation import AMOUNT_KINDS, DEPRECIATION, LABOUR, QUANTITY_INPUT, ROOM
 from partners.models import BUSINESS_KINDS, Organisation, Partnership
 from partners.selectors.organisations import HistoryEntry
 from sterk.money import ZERO, format_euro
@@ -52,22 +53,29 @@ class ContributionTotals:
     total: Decimal  # every listed contribution
     counted: Decimal  # pledged and up, without those funded by another scheme
     business: Decimal  # counted, of organisations that count as business
+    # The same, realised and up at their realised value (docs/rules.md §20).
+    realised: Decimal = ZERO
+    realised_counted: Decimal = ZERO
+    realised_business: Decimal = ZERO
 
 
 def contribution_totals(*, contributions: QuerySet[Contribution]) -> ContributionTotals:
     """The sums of a (filtered) list of contributions, in one SQL query."""
     counted = COUNTED & Q(status__in=PLEDGED_AND_UP)
+    business = Q(organisation__counts_as_business=True)
+    realised = Q(status__in=REALISED_AND_UP)
+    realised_value = Coalesce("realised_value", "value")
     row = contributions.order_by().aggregate(
         count=Count("pk"),
         total=Sum("value"),
         counted=Sum("value", filter=counted),
-        business=Sum("value", filter=counted & Q(organisation__counts_as_business=True)),
+        business=Sum("value", filter=counted & business),
+        realised=Sum(realised_value, filter=realised),
+        realised_counted=Sum(realised_value, filter=realised & COUNTED),
+        realised_business=Sum(realised_value, filter=realised & COUNTED & business),
     )
     return ContributionTotals(
-        count=row["count"],
-        total=row["total"] or ZERO,
-        counted=row["counted"] or ZERO,
-        business=row["business"] or ZERO,
+        **{name: row[name] or ZERO for name in row if name != "count"}, count=row["count"]
     )
 
 
@@ -128,11 +136,30 @@ def calculation_of(contribution: Contribution, *, default_rate: Decimal) -> str:
     )
 
 
+def realised_calculation_of(contribution: Contribution, *, default_rate: Decimal) -> str:
+    """The realised value's calculation: the pledge's inputs with the realised quantity in
+    place of the pledged one (docs/rules.md §20); "" when it is not realised."""
+    if contribution.realised_value is None or contribution.realised_quantity is None:
+        return ""
+    inputs = dict(vars(contribution))
+    quantity = contribution.realised_quantity
+    inputs[QUANTITY_INPUT[contribution.kind]] = (
+        int(quantity) if contribution.kind == DEPRECIATION else quantity
+    )
+    return contribution_calculation(
+        kind=contribution.kind,
+        inputs=inputs,
+        value=contribution.realised_value,
+        default_rate=default_rate,
+    )
+
+
 # --- Change history ----------------------------------------------------------------------
 
 _HISTORY_SKIPPED = {"id", "code", "partnership", "created_by", "created_at"}
 _MONEY_FIELDS = {
     "amount", "hourly_rate", "unit_price", "acquisition_value", "residual_value", "value",
+    "realised_value", "realised_amount",
 }  # fmt: skip
 
 

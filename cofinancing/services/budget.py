@@ -3,7 +3,7 @@
 By docs/rules.md §3 and §9: every cost line is price × quantity, rounded to the cent
 (ROUND_HALF_UP) once and stored, so totals are sums in SQL; funding lines are amounts.
 Refused: negative or absurd amounts (over € 100 million), a year outside the scheme, an
-activity of another partnership.
+activity of another partnership, a cost line not eligible without its reason (§20).
 """
 
 from decimal import Decimal
@@ -14,7 +14,7 @@ from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from cofinancing.models import Budget, CostLine, FundingLine, Scheme
+from cofinancing.models import Budget, CostLine, FundingLine, IneligibleReason, Scheme
 from cofinancing.selectors.budget import records_outside_years
 from cofinancing.services.evidence import has_evidence_error, refuse_delete_with_evidence
 from partners.models import Partnership
@@ -86,6 +86,42 @@ def _check_line(*, budget: Budget, year, activity=None) -> dict[str, list[str]]:
     return errors
 
 
+# Passed for what a caller does not change: an existing line keeps it, a new one gets the
+# model's default (the import and the demo save lines without their realisation).
+UNCHANGED = object()
+MAX_TEXT_LENGTH = 2000
+
+
+def _realisation_errors(
+    *, realised_amount, eligible, ineligible_reason, ineligible_note, not_double_financed
+) -> dict[str, list[str]]:
+    """The realised amount, the eligibility and the texts of a cost line (docs/rules.md §20):
+    an amount of 0 or more, a reason when not eligible, a note when the reason is "other"."""
+    errors: dict[str, list[str]] = {}
+    if realised_amount is not None and not isinstance(realised_amount, Decimal):
+        errors["realised_amount"] = [_("Enter an amount, such as 1.234,56.")]
+    elif realised_amount is not None and realised_amount < ZERO:
+        errors["realised_amount"] = [_("Enter a realised amount of 0 or more.")]
+    elif realised_amount is not None and realised_amount > MAX_AMOUNT:
+        errors["realised_amount"] = [
+            _("Enter an amount of at most %(max)s.") % {"max": format_euro(MAX_AMOUNT)}
+        ]
+    if not eligible and ineligible_reason not in IneligibleReason.values:
+        errors["ineligible_reason"] = [_("Say why the cost is not eligible.")]
+    elif not eligible and ineligible_reason == IneligibleReason.OTHER and not ineligible_note:
+        errors["ineligible_note"] = [_("Explain the other reason in a note.")]
+    for name, text in (
+        ("ineligible_note", ineligible_note),
+        ("not_double_financed", not_double_financed),
+    ):
+        if len(text) > MAX_TEXT_LENGTH:
+            errors[name] = [
+                _("Keep this to at most %(max)s characters.")
+                % {"max": f"{MAX_TEXT_LENGTH:,}".replace(",", ".")}
+            ]
+    return errors
+
+
 def cost_line_amount(*, unit_price: Decimal, quantity: Decimal) -> Decimal:
     """Price × quantity, rounded to the cent (ROUND_HALF_UP)."""
     return round_money(unit_price * quantity)
@@ -102,9 +138,34 @@ def cost_line_save(
     quantity: Decimal,
     activity=None,
     cost_line: CostLine | None = None,
+    realised_amount=UNCHANGED,
+    eligible=UNCHANGED,
+    ineligible_reason=UNCHANGED,
+    ineligible_note=UNCHANGED,
+    not_double_financed=UNCHANGED,
 ) -> CostLine:
-    """Create or change a cost line; its amount is computed here, never typed in."""
+    """Create or change a cost line; its amount is computed here, never typed in.
+
+    Its realisation (realised amount, eligible or why not, a note) and why it is not
+    double-financed are kept as they are when not given."""
+    given = {
+        "realised_amount": realised_amount,
+        "eligible": eligible,
+        "ineligible_reason": ineligible_reason,
+        "ineligible_note": ineligible_note,
+        "not_double_financed": not_double_financed,
+    }
+    current = cost_line or CostLine()
+    realisation = {
+        name: getattr(current, name) if value is UNCHANGED else value
+        for name, value in given.items()
+    }
+    for name in ("ineligible_reason", "ineligible_note", "not_double_financed"):
+        realisation[name] = (realisation[name] or "").strip()
+    if realisation["eligible"]:
+        realisation["ineligible_reason"] = realisation["ineligible_note"] = ""
     errors = _check_line(budget=budget, year=year, activity=activity)
+    errors |= _realisation_errors(**realisation)
     if unit_price is None or unit_price < ZERO:
         errors["unit_price"] = [_("Enter a price of 0 or more.")]
     elif unit_price > MAX_AMOUNT:
@@ -131,6 +192,8 @@ def cost_line_save(
     cost_line.quantity = quantity
     cost_line.amount = amount
     cost_line.activity = activity
+    for name, value in realisation.items():
+        setattr(cost_line, name, value)
     cost_line.full_clean(exclude=["partnership"])
     cost_line.save()
     return cost_line

@@ -9,7 +9,13 @@ from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 
 from cofinancing.machines import MachineClaim, claim_errors, life_errors, machine_key
-from cofinancing.models import PLEDGED_AND_UP, REALISED_AND_UP, Budget, Contribution
+from cofinancing.models import (
+    PLEDGED_AND_UP,
+    REALISED_AND_UP,
+    Budget,
+    Contribution,
+    ContributionStatus,
+)
 from cofinancing.services.evidence import has_evidence_error, refuse_delete_with_evidence
 from cofinancing.valuation import (
     AMOUNT_KINDS,
@@ -37,6 +43,21 @@ INPUTS = {
 ALL_INPUTS = sorted({name for names in INPUTS.values() for name in names})
 TEXT_INPUTS = {"rate_justification", "machine_id", "life_justification"}
 assert set(AMOUNT_KINDS) <= set(INPUTS)
+
+
+def certified_error() -> ValidationError:
+    return ValidationError(
+        _(
+            "This is confirmed by a signed statement of the company; it can no longer be "
+            "changed. If it is wrong, the company signs a new statement."
+        ),
+        code="certified",
+    )
+
+
+def refuse_certified(contribution: Contribution) -> None:
+    if contribution.status == ContributionStatus.CERTIFIED:
+        raise certified_error()
 
 
 def valuation_input(kind: str, fields: dict) -> ValuationInput:
@@ -88,8 +109,25 @@ def contribution_save(
     `fields` are the model fields (organisation, activity, year, kind, description, status,
     other_funding and the inputs). Inputs another kind does not use are cleared.
     """
+    if contribution is not None:
+        refuse_certified(contribution)
+    if fields.get("status") == ContributionStatus.CERTIFIED:
+        raise ValidationError(
+            {
+                "status": _(
+                    "A contribution is certified by the company's signed statement, not by "
+                    "entering it."
+                )
+            }
+        )
     partnership = budget.partnership
     kind = fields["kind"]
+    realised = contribution is not None and contribution.realised_quantity is not None
+    if realised and kind != contribution.kind:
+        # The realised quantity counts in the units of its kind (docs/rules.md §20).
+        raise ValidationError(
+            {"kind": _("Undo the realisation before changing the kind of contribution.")}
+        )
     _check(
         budget=budget,
         partnership=partnership,
@@ -205,7 +243,9 @@ def lock_budget(budget: Budget) -> None:
 
 
 def contribution_delete(*, contribution: Contribution) -> None:
-    """Delete a contribution; one with evidence files is refused (ValidationError)."""
+    """Delete a contribution; never a certified one (its statement refers to it), nor one
+    with evidence files (ValidationError)."""
+    refuse_certified(contribution)
     with transaction.atomic():
         refuse_delete_with_evidence(contribution)
         try:

@@ -11,7 +11,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from cofinancing.filters import ContributionFilter
 from cofinancing.forms.contributions import ContributionForm
 from cofinancing.forms.evidence import EvidenceForm
-from cofinancing.models import Contribution, funded_elsewhere
+from cofinancing.forms.realisation import RealiseForm, unit_of
+from cofinancing.models import STILL_PLEDGED, Contribution, ContributionStatus, funded_elsewhere
 from cofinancing.selectors import contributions as selectors
 from cofinancing.selectors.evidence import evidence_state
 from cofinancing.selectors.summary import partnership_budget, threshold_facts
@@ -20,6 +21,8 @@ from partners.tenancy import partnership_view
 from sterk.lists import paginate
 
 LIST_PAGE_SIZE = 50
+# Realising (again, to correct it) is offered for these; never for certified or cancelled.
+REALISABLE = (*STILL_PLEDGED, ContributionStatus.REALISED)
 PREVIEW_TEMPLATE = "cofinancing/contributions/partials/preview.html"
 
 
@@ -74,7 +77,11 @@ def _contribution_form(request, tenant, contribution):
     # The form gets no instance, so a refused save never changes the contribution in memory.
     initial = model_to_dict(contribution, ContributionForm.Meta.fields) if contribution else None
     form = ContributionForm(
-        request.POST or None, initial=initial, partnership=partnership, budget=budget
+        request.POST or None,
+        initial=initial,
+        partnership=partnership,
+        budget=budget,
+        contribution=contribution,
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -104,7 +111,9 @@ def contribution_preview(request, tenant):
     replacing = selectors.contribution_by_code(
         partnership=partnership, code=request.POST.get("contribution", "")
     )
-    form = ContributionForm(request.POST, partnership=partnership, budget=budget)
+    form = ContributionForm(
+        request.POST, partnership=partnership, budget=budget, contribution=replacing
+    )
     context = {"tenant": tenant, "budget": budget, **_preview(form, budget, replacing)}
     return render(request, PREVIEW_TEMPLATE, context)
 
@@ -170,15 +179,18 @@ def contribution_detail(request, tenant, code):
         code=code,
     )
     budget = partnership_budget(partnership=tenant.partnership)
+    rate = budget.scheme.default_hourly_rate if budget else None
+    realisable = budget and tenant.can_write and contribution.status in REALISABLE
     context = {
         "tenant": tenant,
         "contribution": contribution,
         "budget": budget,
-        "calculation": selectors.calculation_of(
-            contribution, default_rate=budget.scheme.default_hourly_rate
-        )
+        "unit": unit_of(contribution),
+        "calculation": selectors.calculation_of(contribution, default_rate=rate) if budget else "",
+        "realised_calculation": selectors.realised_calculation_of(contribution, default_rate=rate)
         if budget
         else "",
+        "realise_form": RealiseForm(contribution=contribution) if realisable else None,
         "history": selectors.contribution_history(contribution=contribution),
         "evidence": evidence_state(contribution=contribution),
     }

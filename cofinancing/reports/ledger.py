@@ -1,0 +1,281 @@
+"""The ledger of an annual statement (docs/rules.md §22): every line behind its figures, what
+the penvoerder's accountant asks for, as a workbook.
+
+- "Bijdragen": every contribution of the year (or the period), whatever its status: pledged
+  and realised quantity and value, the realisation date, the rate and its justification,
+  why it does not count (funded elsewhere) or was cancelled, and its evidence files (names,
+  kinds, SHA-256);
+- "Kosten": every cost line: price × quantity, budgeted and realised amount, eligible or
+  why not, why it does not count, and its evidence files;
+- "Financiering": the funding lines;
+- "Bewijsstukken": one row per evidence file, with the line it proves.
+
+The totals at the foot of "Bijdragen" and "Kosten" are those of the summary: the value of
+the contributions that count, pledged and up and realised and up, and the eligible realised
+costs that count. Five queries, however many rows.
+"""
+
+from collections import defaultdict
+from decimal import Decimal
+from io import BytesIO
+
+from django.db.models import Q
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
+from openpyxl import Workbook
+
+from cofinancing.models import (
+    PLEDGED_AND_UP,
+    REALISED_AND_UP,
+    Contribution,
+    CostLine,
+    Evidence,
+    FundingLine,
+)
+from sterk.money import ZERO
+from sterk.xlsx import EURO_FORMAT, SheetWriter, safe_cell
+
+CONTRIBUTIONS_SHEET = "Bijdragen"
+COSTS_SHEET = "Kosten"
+FUNDING_SHEET = "Financiering"
+EVIDENCE_SHEET = "Bewijsstukken"
+QUANTITY_FORMAT = "#,##0.00"
+DATE_FORMAT = "yyyy-mm-dd"
+DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
+
+
+def _yes(value: bool) -> str:
+    return _("yes") if value else _("no")
+
+
+def _in_year(year):
+    return Q() if year is None else Q(year=year)
+
+
+def ledger_workbook(*, partnership, year: int | None) -> bytes:
+    """The ledger of `year`, or of every year when None, as bytes (Dutch headers)."""
+    with translation.override("nl"):
+        contributions = list(
+            Contribution.objects.filter(_in_year(year), partnership=partnership)
+            .select_related("organisation", "activity")
+            .order_by("year", "organisation__name", "kind", "pk")
+        )
+        cost_lines = list(
+            CostLine.objects.filter(_in_year(year), partnership=partnership)
+            .select_related("activity")
+            .order_by("year", "category", "description", "pk")
+        )
+        funding_lines = list(
+            FundingLine.objects.filter(_in_year(year), partnership=partnership).order_by(
+                "year", "source", "description", "pk"
+            )
+        )
+        line_year = Q() if year is None else Q(contribution__year=year) | Q(cost_line__year=year)
+        evidence = list(
+            Evidence.objects.filter(line_year, partnership=partnership)
+            .select_related("uploaded_by", "contribution__organisation", "cost_line")
+            .order_by("uploaded_at", "pk")
+        )
+        by_contribution, by_cost_line = defaultdict(list), defaultdict(list)
+        for item in evidence:
+            if item.contribution_id:
+                by_contribution[item.contribution_id].append(item)
+            else:
+                by_cost_line[item.cost_line_id].append(item)
+        workbook = Workbook()
+        workbook.remove(workbook.active)
+        _contributions(workbook.create_sheet(CONTRIBUTIONS_SHEET), contributions, by_contribution)
+        _costs(workbook.create_sheet(COSTS_SHEET), cost_lines, by_cost_line)
+        _funding(workbook.create_sheet(FUNDING_SHEET), funding_lines)
+        _evidence(workbook.create_sheet(EVIDENCE_SHEET), evidence)
+        buffer = BytesIO()
+        workbook.save(buffer)
+        return buffer.getvalue()
+
+
+def _files(items: list[Evidence]) -> list:
+    """Count, names, kinds and SHA-256 of a line's evidence, one file a line in a cell."""
+    return [
+        len(items),
+        "\n".join(item.name for item in items) or None,
+        "\n".join(item.get_kind_display() for item in items) or None,
+        "\n".join(item.sha256 for item in items) or None,
+    ]
+
+
+FILE_HEADERS = (N_("Evidence files"), N_("File names"), N_("Kinds of evidence"), N_("SHA-256"))
+
+
+def _header(sheet, headers) -> SheetWriter:
+    writer = SheetWriter(sheet)
+    writer.append([_(header) for header in headers], bold=True)
+    sheet.freeze_panes = "A2"
+    return writer
+
+
+CONTRIBUTION_HEADERS = (
+    N_("Reference"), N_("Year"), N_("Organisation"), N_("KvK number"),
+    N_("Counts as business"), N_("Activity"), N_("Kind"), N_("Description"), N_("Status"),
+    N_("Pledged quantity"), N_("Pledged value"), N_("Realised on"), N_("Realised quantity"),
+    N_("Realised value"), N_("Hourly rate"), N_("Justification of the rate"),
+    N_("Machine identifier"), N_("Does not count because"), N_("Reason for cancelling"),
+    *FILE_HEADERS,
+)  # fmt: skip
+# 1-based columns of the contribution sheet and their formats.
+_CONTRIBUTION_FORMATS = {
+    10: QUANTITY_FORMAT, 11: EURO_FORMAT, 12: DATE_FORMAT, 13: QUANTITY_FORMAT, 14: EURO_FORMAT,
+    15: EURO_FORMAT,
+}  # fmt: skip
+
+
+def _contributions(sheet, contributions: list[Contribution], evidence) -> None:
+    writer = _header(sheet, CONTRIBUTION_HEADERS)
+    pledged = realised = ZERO
+    for c in contributions:
+        reason = c.excluded_reason
+        if not reason and c.status in PLEDGED_AND_UP:
+            pledged += c.value
+        if not reason and c.status in REALISED_AND_UP:
+            realised += c.realised_value if c.realised_value is not None else c.value
+        organisation = c.organisation
+        row = writer.append(
+            [
+                str(c.code),
+                c.year,
+                organisation.name,
+                organisation.kvk_number or None,
+                _yes(organisation.counts_as_business),
+                c.activity.short_code if c.activity else None,
+                c.get_kind_display(),
+                c.description,
+                c.get_status_display(),
+                c.quantity,
+                c.value,
+                c.realised_on,
+                c.realised_quantity,
+                c.realised_value,
+                c.hourly_rate,
+                c.rate_justification or None,
+                c.machine_id or None,
+                reason or None,
+                c.cancel_reason or None,
+                *_files(evidence.get(c.pk, [])),
+            ],
+        )
+        writer.formats(row, _CONTRIBUTION_FORMATS)
+    _totals(
+        writer,
+        [
+            (_("Total pledged and up that counts (pledged value)"), 11, pledged),
+            (_("Total realised and up that counts (realised value)"), 14, realised),
+        ],
+    )
+    writer.widths(38, 16, len(CONTRIBUTION_HEADERS))
+
+
+def _totals(writer: SheetWriter, rows: list[tuple[str, int, Decimal]]) -> None:
+    writer.blank()
+    for label, column, amount in rows:
+        cells: list = [None] * column
+        cells[0] = label
+        cells[column - 1] = amount
+        writer.append(cells, bold=True, money_from=column)
+
+
+COST_HEADERS = (
+    N_("Reference"), N_("Year"), N_("Cost category"), N_("Description"), N_("Activity"),
+    N_("Price"), N_("Quantity"), N_("Budgeted amount"), N_("Realised amount"), N_("Eligible"),
+    N_("Reason not eligible"), N_("Note"), N_("Does not count because"), *FILE_HEADERS,
+)  # fmt: skip
+_COST_FORMATS = {6: EURO_FORMAT, 7: QUANTITY_FORMAT, 8: EURO_FORMAT, 9: EURO_FORMAT}
+
+
+def _costs(sheet, cost_lines: list[CostLine], evidence) -> None:
+    writer = _header(sheet, COST_HEADERS)
+    budgeted = eligible = ZERO
+    for line in cost_lines:
+        reason = line.excluded_reason
+        if not reason:
+            budgeted += line.amount
+            if line.eligible and line.realised_amount is not None:
+                eligible += line.realised_amount
+        row = writer.append(
+            [
+                str(line.code),
+                line.year,
+                line.get_category_display(),
+                line.description,
+                line.activity.short_code if line.activity else None,
+                line.unit_price,
+                line.quantity,
+                line.amount,
+                line.realised_amount,
+                _yes(line.eligible),
+                line.get_ineligible_reason_display() or None,
+                line.ineligible_note or None,
+                reason or None,
+                *_files(evidence.get(line.pk, [])),
+            ],
+        )
+        writer.formats(row, _COST_FORMATS)
+    _totals(
+        writer,
+        [
+            (_("Total budgeted that counts"), 8, budgeted),
+            (_("Total realised eligible that counts"), 9, eligible),
+        ],
+    )
+    writer.widths(38, 16, len(COST_HEADERS))
+
+
+FUNDING_HEADERS = (N_("Reference"), N_("Year"), N_("Source"), N_("Description"), N_("Amount"))
+
+
+def _funding(sheet, funding_lines: list[FundingLine]) -> None:
+    writer = _header(sheet, FUNDING_HEADERS)
+    for line in funding_lines:
+        writer.append(
+            [
+                str(line.code),
+                line.year,
+                line.get_source_display(),
+                line.description or None,
+                line.amount,
+            ],
+            money_from=5,
+        )
+    _totals(writer, [(_("Total"), 5, sum((line.amount for line in funding_lines), ZERO))])
+    writer.widths(38, 18, len(FUNDING_HEADERS))
+
+
+EVIDENCE_HEADERS = (
+    N_("Proves"), N_("Reference"), N_("Year"), N_("Organisation"), N_("Description"),
+    N_("Kind of evidence"), N_("File name"), N_("Size (bytes)"), N_("Type"), N_("SHA-256"),
+    N_("Uploaded"), N_("Uploaded by"), N_("Note"),
+)  # fmt: skip
+
+
+def _evidence(sheet, evidence: list[Evidence]) -> None:
+    writer = _header(sheet, EVIDENCE_HEADERS)
+    for item in evidence:
+        line = item.contribution or item.cost_line
+        row = writer.append(
+            [
+                _("Contribution") if item.contribution_id else _("Cost line"),
+                str(line.code),
+                line.year,
+                item.contribution.organisation.name if item.contribution_id else None,
+                line.description,
+                item.get_kind_display(),
+                item.name,
+                item.size,
+                item.content_type,
+                item.sha256,
+                safe_cell(item.uploaded_at),
+                str(item.uploaded_by) if item.uploaded_by else None,
+                item.note or None,
+            ],
+        )
+        writer.formats(row, {11: DATETIME_FORMAT})
+    writer.widths(16, 22, len(EVIDENCE_HEADERS))
