@@ -94,7 +94,22 @@ class ContributionAdmin(SimpleHistoryAdmin):
     search_fields = ["description", "organisation__name", "machine_id", "other_funding"]
     list_select_related = ["organisation"]
     autocomplete_fields = ["partnership", "organisation", "activity", "created_by"]
-    readonly_fields = ["code", "value", "created_at"]
+    # Realising and cancelling are actions of the app, valued and checked there
+    # (cofinancing/services/realisation.py); a certified contribution is never changed.
+    readonly_fields = [
+        "code", "value", "created_at", "realised_on", "realised_quantity", "realised_value",
+        "cancel_reason",
+    ]  # fmt: skip
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and obj.is_certified:
+            return [field.name for field in obj._meta.fields]
+        return self.readonly_fields
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.is_certified:
+            return False
+        return super().has_delete_permission(request, obj)
 
 
 @admin.register(CostLine)

@@ -488,3 +488,14 @@ def test_the_list_filters_on_the_new_statuses_and_shows_realised_values(
     cancelled = editor_client.get(url("contribution-list"), {"status": "cancelled"})
     assert cancelled.context["totals"].count == 1
     assert cancelled.context["totals"].counted == D("0.00")
+
+
+def test_the_admin_shows_a_certified_contribution_read_only(admin_client, company):
+    contribution = certified(company)
+    change = reverse("admin:cofinancing_contribution_change", args=[contribution.pk])
+    response = admin_client.get(change)
+    assert response.status_code == 200
+    assert 'name="description"' not in response.content.decode()
+    delete = reverse("admin:cofinancing_contribution_delete", args=[contribution.pk])
+    assert admin_client.post(delete, {"post": "yes"}).status_code == 403
+    assert Contribution.objects.filter(pk=contribution.pk).exists()
