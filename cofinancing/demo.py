@@ -18,6 +18,7 @@ from decimal import Decimal
 from django_scopes import scopes_disabled
 
 from activities.models import Activity
+from cofinancing import demo_settlement
 from cofinancing.models import Budget, Contribution, CostLine, FundingLine, Scheme
 from cofinancing.services.budget import cost_line_save, funding_line_save
 from cofinancing.services.contributions import contribution_save
@@ -165,6 +166,9 @@ CONTRIBUTIONS = [
     ],
     ("bouwbedrijf-jansen", "A12", 2026, "labour", "Leermeester bij de snuffelstages op de "
      "bouwplaats", REALISED, _labour("72"), ""),
+    # Pledged, then cancelled with its reason (cofinancing/demo_settlement.py).
+    ("bouwbedrijf-jansen", "A12", 2026, "room", "Keet op de bouwplaats als leslokaal",
+     CONFIRMED, {"units": D("12"), "unit_price": D("90.00")}, ""),
     *[
         ("autovisser", "A14", year, "labour", "Praktijklessen keuzevak elektrisch rijden",
          STATUS_BY_YEAR[year], _labour("120"), "")
@@ -277,6 +281,7 @@ class _Seed:
             self.funding_line(*row)
         for row in CONTRIBUTIONS:
             self.contribution(*row)
+        demo_settlement.seed(self.budget, self.user)
         return self.budget
 
     def cost_line(self, year, category, description, price, quantity, activity):

@@ -22,11 +22,10 @@ KINDS = (MONEY, LABOUR, MATERIAL, ROOM, DEPRECIATION, LEASE)
 IN_KIND = (LABOUR, MATERIAL, ROOM, DEPRECIATION, LEASE)
 AMOUNT_KINDS = (MONEY, MATERIAL, LEASE)
 # The input that is a contribution's quantity, which realising replaces by what was given
-# (docs/rules.md §20): the hours, the units, the months used, or the amount.
-QUANTITY_INPUT = {LABOUR: "hours", ROOM: "units", DEPRECIATION: "months_used"} | dict.fromkeys(
+# (docs/rules.md §20): the hours, the units (e.g. dagdelen), the months used, or the amount.
+QUANTITY_FIELD = {LABOUR: "hours", ROOM: "units", DEPRECIATION: "months_used"} | dict.fromkeys(
     AMOUNT_KINDS, "amount"
 )
-
 MAX_HOURS = Decimal("1000000")
 MAX_RATE = Decimal("1000")
 MAX_UNITS = Decimal("1000000")
@@ -70,18 +69,6 @@ class ValuationInput:
     life_months: int | None = None
     months_used: int | None = None
     project_share: Decimal | None = None  # percent; None: 100
-
-
-# What realising a contribution measures, per kind: the hours actually given, the units (e.g.
-# dagdelen) actually used, the months the machine was actually used, or the amount paid.
-QUANTITY_FIELD = {
-    MONEY: "amount",
-    MATERIAL: "amount",
-    LEASE: "amount",
-    LABOUR: "hours",
-    ROOM: "units",
-    DEPRECIATION: "months_used",
-}
 
 
 def realised_input(item: "ValuationInput", quantity: Decimal) -> "ValuationInput":

@@ -17,10 +17,17 @@ from cofinancing.models import (
     ContributionStatus,
     CostCategory,
     CostLine,
+    Evidence,
     FundingLine,
 )
 from cofinancing.report import partnership_report
-from cofinancing.selectors.summary import partnership_budget, partnership_summary
+from cofinancing.selectors.evidence import missing_evidence
+from cofinancing.selectors.settlement import settlement
+from cofinancing.selectors.summary import (
+    REALISED_AND_UP,
+    partnership_budget,
+    partnership_summary,
+)
 from cofinancing.services.contributions import ALL_INPUTS, contribution_value
 from partners import demo as partners_demo
 from partners.models import Partnership
@@ -66,10 +73,42 @@ def test_business_meets_the_share_pledged_and_up_without_the_overrides_too(regio
     assert Decimal("10.00") <= summary.without_overrides.percentage <= Decimal("10.50")
 
 
-def test_realised_contributions_do_not_yet_meet_the_share(region):
-    summary = partnership_summary(partnership=region, statuses=(ContributionStatus.REALISED,))
-    assert not summary.total.met
-    assert summary.total.business_total > 0
+def test_the_region_is_in_its_second_year(region):
+    """2025 realised with its costs, 2026 partly, 2027–2028 pledged; one cancelled."""
+    contributions = Contribution.objects.filter(partnership=region)
+    statuses = {year: set(contributions.filter(year=year).values_list("status", flat=True))
+                for year in (2025, 2026, 2027, 2028)}  # fmt: skip
+    assert statuses[2025] == {"realised"}
+    assert {"realised", "confirmed", "cancelled"} <= statuses[2026]
+    assert statuses[2027] | statuses[2028] <= {"pledged"}
+    cancelled = contributions.get(status="cancelled")
+    assert len(cancelled.cancel_reason) > 40
+    lines = CostLine.objects.filter(partnership=region)
+    assert not lines.filter(year=2025, realised_amount__isnull=True).exists()
+    assert lines.filter(year=2026, realised_amount__isnull=False).exists()
+    assert lines.filter(year=2026, realised_amount__isnull=True).exists()
+    assert not lines.filter(year__gte=2027, realised_amount__isnull=False).exists()
+    assert lines.filter(eligible=False, ineligible_reason="recoverable_vat").count() == 1
+    # Realised otherwise than pledged, in its own fields beside the pledge.
+    lessons = contributions.get(description="Dertig gastlessen verspanen van drie uur")
+    assert (lessons.hours, lessons.realised_quantity) == (Decimal("90.00"), Decimal("84.00"))
+    assert lessons.realised_value == Decimal("4200.00")
+
+
+def test_realised_the_share_is_met_only_thanks_to_the_override_and_the_forecast_is_met(region):
+    realised = partnership_summary(partnership=region, statuses=REALISED_AND_UP)
+    assert realised.total.met and realised.met_only_by_overrides
+    budget = partnership_budget(partnership=region)
+    period = settlement(partnership=region, budget=budget).period
+    assert period.will_be_met
+    assert period.forecast.percentage > Decimal("10.00")
+
+
+def test_evidence_is_there_for_2025_but_for_a_few_pieces(region):
+    missing = missing_evidence(region, 2025)
+    assert 1 <= len(missing) <= 5
+    assert {row.description for row in missing} >= {"Begeleiding ontwerp groen dak"}
+    assert Evidence.objects.filter(partnership=region).count() >= 20
 
 
 def test_every_kind_is_contributed_and_by_business(region):
@@ -171,17 +210,20 @@ def test_the_demo_data_is_the_same_on_every_run(db, no_scopes):
             sorted(
                 Contribution.objects.values_list(
                     "organisation__name", "activity__short_code", "year", "kind", "description",
-                    "status", "value",
+                    "status", "value", "realised_on", "realised_quantity", "realised_value",
                 ),
                 key=str,
             ),
-            sorted(CostLine.objects.values_list("year", "category", "description", "amount")),
+            sorted(CostLine.objects.values_list(
+                "year", "category", "description", "amount", "realised_amount", "eligible"
+            )),
+            sorted(Evidence.objects.values_list("name", "kind", "sha256")),
             sorted(FundingLine.objects.values_list("year", "source", "description", "amount")),
         )  # fmt: skip
 
     seed_all()
     first = snapshot()
-    for model in (Contribution, CostLine, FundingLine):
+    for model in (Evidence, Contribution, CostLine, FundingLine):
         model.objects.all().delete()
     seed_all()
     assert snapshot() == first

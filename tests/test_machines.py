@@ -6,6 +6,7 @@ from decimal import Decimal as D
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 from django_scopes import scopes_disabled
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -14,6 +15,14 @@ from cofinancing.machines import MachineClaim, check_claims, claim_errors, life_
 from cofinancing.models import Contribution
 from cofinancing.services.contributions import contribution_save
 from tests.factories import BudgetFactory, OrganisationFactory
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The messages are checked by their English msgids."""
+    with translation.override("en"):
+        yield
+
 
 pytestmark = pytest.mark.usefixtures("no_scopes")
 

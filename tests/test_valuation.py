@@ -3,6 +3,7 @@
 from decimal import Decimal as D
 
 import pytest
+from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -16,6 +17,13 @@ from cofinancing.valuation import (
 )
 
 RATE = D("50.00")
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The messages are checked by their English msgids."""
+    with translation.override("en"):
+        yield
 
 
 def test_thirty_guest_lessons_of_three_hours_at_fifty_euros():

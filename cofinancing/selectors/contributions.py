@@ -18,7 +18,7 @@ from activities.models import Activity
 from cofinancing.models import Contribution
 from cofinancing.selectors.summary import COUNTED, PLEDGED_AND_UP, REALISED_AND_UP, ThresholdFacts
 from cofinancing.summary import ContributionFact, Figures
-from cofinancing.valuation import AMOUNT_KINDS, DEPRECIATION, LABOUR, QUANTITY_INPUT, ROOM
+from cofinancing.valuation import AMOUNT_KINDS, DEPRECIATION, LABOUR, QUANTITY_FIELD, ROOM
 from partners.models import BUSINESS_KINDS, Organisation, Partnership
 from partners.selectors.organisations import HistoryEntry
 from sterk.money import ZERO, format_euro
@@ -143,7 +143,7 @@ def realised_calculation_of(contribution: Contribution, *, default_rate: Decimal
         return ""
     inputs = dict(vars(contribution))
     quantity = contribution.realised_quantity
-    inputs[QUANTITY_INPUT[contribution.kind]] = (
+    inputs[QUANTITY_FIELD[contribution.kind]] = (
         int(quantity) if contribution.kind == DEPRECIATION else quantity
     )
     return contribution_calculation(

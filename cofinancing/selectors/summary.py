@@ -140,9 +140,11 @@ def threshold_facts(*, budget: Budget, statuses=PLEDGED_AND_UP) -> ThresholdFact
         .exclude(machine_id="")
         .values(*_ORG, "year", "kind", "counted_value", "description", "machine_id", "code")
     ]
-    cost_lines = CostLine.objects.filter(partnership=partnership)
+    # A cost that is not eligible (recoverable VAT, outside the period, not in the plan) is in
+    # neither base; the settlement page lists it with its reason.
+    cost_lines = CostLine.objects.filter(partnership=partnership, eligible=True)
     if realised:
-        cost_lines = cost_lines.filter(realised_amount__isnull=False, eligible=True)
+        cost_lines = cost_lines.filter(realised_amount__isnull=False)
     cost_amount = "realised_amount" if realised else "amount"
     costs = [
         BudgetFact(row["year"], row["total"], row["category"])

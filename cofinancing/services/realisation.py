@@ -33,9 +33,10 @@ from cofinancing.services.contributions import (
 )
 from cofinancing.valuation import (
     DEPRECIATION,
-    QUANTITY_INPUT,
+    QUANTITY_FIELD,
     ValuationError,
     is_sentence,
+    realised_input,
     value_of,
 )
 from sterk.money import CENT
@@ -104,15 +105,11 @@ def realised_value(*, budget: Budget, contribution: Contribution, quantity: Deci
     `realised_quantity`, or the whole form for an input of the pledge that no longer
     passes."""
     kind = contribution.kind
-    name = QUANTITY_INPUT[kind]
-    if kind == DEPRECIATION and quantity != quantity.to_integral_value():
-        raise ValidationError({"realised_quantity": _("Enter whole months.")})
+    name = QUANTITY_FIELD[kind]
     fields = {field: getattr(contribution, field) for field in INPUTS[kind]}
-    fields[name] = int(quantity) if kind == DEPRECIATION else quantity
     try:
-        return value_of(
-            valuation_input(kind, fields), default_rate=budget.scheme.default_hourly_rate
-        )
+        item = realised_input(valuation_input(kind, fields), quantity)
+        return value_of(item, default_rate=budget.scheme.default_hourly_rate)
     except ValuationError as error:
         raise ValidationError(
             {

@@ -3,14 +3,12 @@
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from cofinancing.selectors.evidence import missing_evidence
 from cofinancing.selectors.settlement import settlement as settlement_of
 from cofinancing.selectors.summary import partnership_budget
 from partners.tenancy import partnership_view
 
-try:  # Evidence files come with their own branch; until then the page leaves a slot.
-    from cofinancing.selectors.evidence import missing_evidence
-except ImportError:  # pragma: no cover - depends on what is merged
-    missing_evidence = None
+MISSING_SHOWN = 10  # the rest on the missing-evidence page
 
 
 def _year(text: str | None, years: list[int]) -> int | None:
@@ -22,14 +20,14 @@ def _year(text: str | None, years: list[int]) -> int | None:
     return year if year in years else None
 
 
-def _missing_evidence_count(*, partnership, year) -> int | None:
-    """How many pieces of evidence are still missing, or None while Sterk has no evidence.
-
-    TODO(lead): wire `missing_evidence` when the evidence branch is merged (its signature
-    and the template cofinancing/evidence/_missing.html)."""
-    if missing_evidence is None:
-        return None
-    return len(missing_evidence(partnership=partnership, year=year))
+def _missing(*, partnership, year) -> dict:
+    """What still lacks evidence: the number of lines, of pieces, and the first rows."""
+    rows = missing_evidence(partnership, year)
+    return {
+        "lines": len(rows),
+        "pieces": sum(len(row.missing) for row in rows),
+        "rows": rows[:MISSING_SHOWN],
+    }
 
 
 @partnership_view()
@@ -41,7 +39,7 @@ def settlement(request, tenant):
     if budget is not None:
         year = _year(request.GET.get("year"), budget.scheme.years)
         data = settlement_of(partnership=partnership, budget=budget, year=year)
-        missing = _missing_evidence_count(partnership=partnership, year=year)
+        missing = _missing(partnership=partnership, year=year)
     return render(
         request,
         "cofinancing/settlement/settlement.html",
