@@ -135,7 +135,7 @@ def _budget_sheet(sheet, partnership, budget, block, facts, summary, cost_lines)
 
     # Costs: the lines per category, then the in-kind contributions per kind.
     sheet.append([_("Costs")], bold=True)
-    counted = [line for line in cost_lines if not line.excluded_reason]
+    counted = [line for line in cost_lines if line.eligible and not line.excluded_reason]
     by_category = defaultdict(list)
     for line in counted:
         by_category[line.category].append(line)
@@ -232,16 +232,24 @@ def _share(sheet, summary: Summary, years: list[int]) -> None:
 
 
 def _excluded(sheet, cost_lines, facts: ThresholdFacts, years: list[int]) -> None:
-    """Lines funded by another scheme, with the reason; they count nowhere above."""
-    lines = [line for line in cost_lines if line.excluded_reason]
+    """Lines funded by another scheme or not eligible, with the reason; they count nowhere
+    above."""
+    lines = [line for line in cost_lines if line.excluded_reason or not line.eligible]
     contributions = [c for c in facts.contributions if c.excluded_reason and c.year in years]
     if not lines and not contributions:
         return
-    sheet.append([_("Not counted (funded by another scheme)")], bold=True)
+    sheet.append([_("Not counted (funded by another scheme, or not eligible)")], bold=True)
     sheet.append([_("Item"), _("Reason"), None, None, _("Year"), _("Amount")], bold=True)
     for line in lines:
         sheet.append(
-            [line.description, line.excluded_reason, None, None, line.year, line.amount],
+            [
+                line.description,
+                line.excluded_reason or str(line.get_ineligible_reason_display()),
+                None,
+                None,
+                line.year,
+                line.amount,
+            ],
             money_from=LEAD_COLUMNS + 2,
         )
     for c in contributions:
