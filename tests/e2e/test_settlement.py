@@ -77,11 +77,28 @@ def test_realising_a_pledge_changes_the_forecast(live_server, page, a11y, region
     expect(page.locator("[data-detail=value]")).to_have_text("€\u00a06.000,00")
     a11y()
 
-    # The settlement after: € 87.500,00 × 10% = € 8.750,00 against € 7.500,00 realised.
+    # The settlement after: € 87.500,00 × 10% = € 8.750,00 against € 7.500,00 realised; the
+    # realised hours still lack their hours statement.
     page.get_by_role("link", name="Settlement", exact=True).click()
+    expect(page.locator("[data-figure=missing-evidence]")).to_have_attribute("data-value", "1")
+    expect(page.locator("[data-evidence=missing-list]")).to_contain_text("Hours statement")
     expect(shortfall).to_have_text("€\u00a01.250,00")
     expect(page.locator("[data-figure=realised-business-total]")).to_have_text("€\u00a07.500,00")
     expect(page.locator("[data-tally=uncertified]")).to_contain_text("€\u00a07.500,00")
+    a11y()
+
+    # Attach the hours statement from the contribution's page: nothing is missing any more.
+    page.get_by_role("link", name="Gastlessen lassen, 30 lessen").first.click()
+    page.get_by_label("Kind of evidence").select_option("hours_statement")
+    page.locator("#evidence input[type=file]").set_input_files(
+        files=[{"name": "urenstaat-hendriks.csv", "mimeType": "text/csv",
+                "buffer": b"datum;naam;uren\r\n2026-03-12;J. Hendriks;5\r\n"}]
+    )  # fmt: skip
+    page.locator("#evidence form button[type=submit]").click()
+    expect(page.locator("[data-evidence=files]")).to_contain_text("urenstaat-hendriks.csv")
+    a11y()
+    page.get_by_role("link", name="Settlement", exact=True).click()
+    expect(page.locator("[data-figure=missing-evidence]")).to_have_attribute("data-value", "0")
     a11y()
     page.get_by_role("link", name="2026", exact=True).first.click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Settlement 2026")
