@@ -1,6 +1,6 @@
 """The list of missing evidence (cofinancing.selectors.evidence.missing_evidence), its page
 and its Excel export: a worked example, the filters, a fixed number of queries at 5 and at
-200 contributions, and the workbook read back."""
+2,000 contributions, and the workbook read back."""
 
 import io
 from decimal import Decimal
@@ -195,14 +195,14 @@ def add_files(partnership, user):
     )
 
 
-def test_the_selector_runs_three_queries_at_5_and_at_200_contributions(
+def test_the_selector_runs_three_queries_at_5_and_at_2000_contributions(
     partnership, leader, django_assert_num_queries
 ):
     bulk(partnership, 5)
     add_files(partnership, leader)
     with django_assert_num_queries(3):
         few = missing_evidence(partnership=partnership)
-    bulk(partnership, 195)
+    bulk(partnership, 1995)
     add_files(partnership, leader)
     with django_assert_num_queries(3):
         many = missing_evidence(partnership=partnership)
@@ -216,7 +216,7 @@ def count_queries(client, path, data=None):
     return len(queries), response
 
 
-def test_the_page_and_the_export_run_the_same_queries_at_5_and_at_200(client, partnership, leader):
+def test_the_page_and_the_export_run_the_same_queries_at_5_and_at_2000(client, partnership, leader):
     BudgetFactory(partnership=partnership)
     client.force_login(leader)
     bulk(partnership, 5)
@@ -224,7 +224,7 @@ def test_the_page_and_the_export_run_the_same_queries_at_5_and_at_200(client, pa
     few_page, _ = count_queries(client, url("evidence-missing"))
     few_filtered, _ = count_queries(client, url("evidence-missing"), {"year": "2026"})
     few_export, _ = count_queries(client, url("evidence-missing-export"))
-    bulk(partnership, 195)
+    bulk(partnership, 1995)
     add_files(partnership, leader)
     many_page, response = count_queries(client, url("evidence-missing"))
     assert many_page == few_page

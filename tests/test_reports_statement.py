@@ -118,7 +118,9 @@ def test_the_ledger_totals_are_the_summarys_and_the_settlements(partnership, dat
     pledged = partnership_summary(partnership=partnership, statuses=PLEDGED_AND_UP)
     realised = partnership_summary(partnership=partnership, statuses=REALISED_AND_UP)
     result = settlement(partnership=partnership, budget=data["budget"])
-    totals = [r for r in rows(book[CONTRIBUTIONS_SHEET]) if r[0] and r[0].startswith(("Total", "Totaal"))]
+    totals = [
+        r for r in rows(book[CONTRIBUTIONS_SHEET]) if r[0] and r[0].startswith(("Total", "Totaal"))
+    ]
     assert totals[0][PLEDGED] == sum(pledged.by_kind.values())
     assert totals[1][REALISED] == sum(realised.by_kind.values()) == D("1450.00")
     costs = [r for r in rows(book[COSTS_SHEET]) if r[0] and r[0].startswith(("Total", "Totaal"))]
