@@ -1,7 +1,8 @@
 """Demo data of the cofinancing app: a four-year budget under STO
-2025–2028 whose business cofinancing sits just above the required 10%, contributions of
-every kind from the demo organisations, one contribution funded by another scheme and one
-machine depreciated twice in one year.
+2025–2028 whose business cofinancing meets the required 10% also without the O&O fund's
+override, contributions of every kind from the demo organisations, an activity funded by
+the RIF (its lines out unless they say why not), and one machine serving two activities in
+one year within its limits. cofinancing/demo_settlement.py then realises the years gone by.
 
 Runs after `partners.demo.seed()` and `activities.demo.seed(partnership)`, on the
 organisations and activities they create (looked up by name and code). Everything is
@@ -211,8 +212,8 @@ CONTRIBUTIONS = [
          "dagdelen per week", PLEDGED, {"units": D("76"), "unit_price": D("125.00")}, "")
         for year in (2027, 2028)
     ],
-    # Depreciation: a CNC lathe of € 60,000 over 120 months. In 2026 it is depreciated in two
-    # contributions (praktijklessen and gastlessen): the summary flags it.
+    # Depreciation: a CNC lathe of € 60,000 over 120 months. In 2026 it serves two activities
+    # (praktijklessen and gastlessen): 6 + 1,2 weighted months, within the year's 12.
     ("vandijk-metaal", "A3", 2025, "depreciation", "CNC-draaibank voor de praktijklessen",
      REALISED, {**CNC, "months_used": 4, "project_share": D("50")}, ""),
     ("vandijk-metaal", "A3", 2026, "depreciation", "CNC-draaibank voor de praktijklessen",

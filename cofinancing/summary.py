@@ -25,7 +25,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from cofinancing.valuation import DEPRECIATION, IN_KIND, KINDS, MONEY
+from cofinancing.valuation import DEPRECIATION, IN_KIND, KINDS, MONEY, MONTHS_IN_YEAR
 from sterk.money import ZERO, floor_percentage, round_money_up
 
 BASE_ELIGIBLE_TOTAL = "eligible_total"
@@ -47,6 +47,10 @@ class ContributionFact:
     machine_id: str = ""
     reference: str = ""  # public id of the contribution, for links and warnings
     by_override: bool = False  # counts as business only by a leader's override
+    # A depreciation: the months it claims weighted by the project share, and the machine's
+    # economic life (docs/rules.md §8).
+    machine_months: Decimal = ZERO
+    machine_life: int = 0
 
 
 @dataclass(frozen=True)
@@ -261,24 +265,36 @@ def summarize(
 
 
 def machine_warnings(contributions: list[ContributionFact]) -> list[str]:
-    """The same machine (by identifier) depreciated in two contributions in one year."""
-    seen: dict[tuple[str, int], list[ContributionFact]] = defaultdict(list)
+    """A machine (by identifier) claimed beyond 12 weighted months in a year, or beyond its
+    life over all years. The services refuse both (cofinancing/machines.py); what is found
+    here came in before that guard or around it, and must be looked at."""
+    by_machine: dict[str, list[ContributionFact]] = defaultdict(list)
     for c in contributions:
         if c.kind == DEPRECIATION and c.machine_id.strip():
-            seen[(c.machine_id.strip().upper(), c.year)].append(c)
-    return [
-        _("Machine %(machine)s is depreciated %(count)s times in %(year)s: %(who)s.")
-        % {
-            "machine": machine,
-            "count": len(items),
-            "year": year,
-            "who": ", ".join(
-                f"{c.organisation_name} ({c.description})"
-                for c in sorted(
-                    items, key=lambda c: (c.organisation_name, c.description, c.reference)
-                )
-            ),
-        }
-        for (machine, year), items in sorted(seen.items())
-        if len(items) > 1
-    ]
+            by_machine[" ".join(c.machine_id.split()).upper()].append(c)
+    warnings = []
+    for machine, items in sorted(by_machine.items()):
+        items = sorted(items, key=lambda c: (c.year, c.organisation_name, c.description))
+        who = ", ".join(f"{c.organisation_name} ({c.description}, {c.year})" for c in items)
+        for year in sorted({c.year for c in items}):
+            months = sum((c.machine_months for c in items if c.year == year), ZERO)
+            if months > MONTHS_IN_YEAR:
+                warnings.append(
+                    _("Machine %(machine)s is claimed for %(months)s months in %(year)s, more "
+                      "than the 12 of a year: %(who)s.")
+                    % {"machine": machine, "months": _months(months), "year": year, "who": who}
+                )  # fmt: skip
+        lives = [c.machine_life for c in items if c.machine_life]
+        total = sum((c.machine_months for c in items), ZERO)
+        if lives and total > min(lives):
+            warnings.append(
+                _("Machine %(machine)s is claimed for %(months)s months in all, more than its "
+                  "economic life of %(life)s months: %(who)s.")
+                % {"machine": machine, "months": _months(total), "life": min(lives), "who": who}
+            )  # fmt: skip
+    return warnings
+
+
+def _months(value: Decimal) -> str:
+    text = f"{value.quantize(Decimal('0.01')):f}".rstrip("0").rstrip(".")
+    return text.replace(".", ",")

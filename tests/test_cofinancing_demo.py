@@ -138,10 +138,12 @@ def test_the_rif_activity_takes_out_what_does_not_say_why_it_is_not_double_finan
     assert engineer.count() == 4 and not any(c.is_excluded for c in engineer)
 
 
-def test_one_machine_is_flagged_as_depreciated_twice_in_one_year(region):
-    summary = partnership_summary(partnership=region)
-    assert len(summary.warnings) == 1
-    assert "VDM-CNC-2019-01" in summary.warnings[0]
+def test_one_machine_in_two_contributions_of_a_year_stays_within_its_limits(region):
+    # The CNC lathe serves two activities in 2026 (6 + 1,2 weighted months): allowed, and
+    # no warning, since the guard keeps every claim within the year and the life.
+    machine = Contribution.objects.filter(partnership=region, machine_id="VDM-CNC-2019-01")
+    assert machine.filter(year=2026).count() == 2
+    assert partnership_summary(partnership=region).warnings == []
 
 
 def test_every_value_is_the_value_of_its_inputs_by_the_rules(region):

@@ -404,9 +404,11 @@ def test_preview_of_an_excluded_contribution_being_edited_back_into_the_count(
 
 
 def test_preview_flags_a_machine_depreciated_twice_in_a_year(editor_client, budget, company):
+    # 12 months of CNC-7 in 2026 already: 6 more (12 at 50%) pass the year's 12.
     ContributionFactory(
-        organisation=company, kind="depreciation", machine_id="CNC-7", hours=None, value=D("10")
-    )
+        organisation=company, kind="depreciation", machine_id="CNC-7", hours=None,
+        value=D("10"), months_used=12, life_months=120,
+    )  # fmt: skip
     result = preview(editor_client, form_data(company, **depreciation(machine_id="cnc-7")))
     assert len(result["effect"].new_warnings) == 1
     assert "CNC-7" in result["effect"].new_warnings[0]

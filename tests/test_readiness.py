@@ -151,6 +151,8 @@ def test_an_unacknowledged_cofinancing_warning_blocks(ready):
             kind="depreciation",
             description=description,
             machine_id="CNC-7",
+            months_used=12,
+            life_months=120,
             value=Decimal("10.00"),
             status="confirmed",
         )

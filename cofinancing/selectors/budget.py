@@ -13,6 +13,7 @@ from django.db.models import CharField, Count, F, Q, Sum, Value
 from django.utils.translation import gettext_lazy as _
 
 from cofinancing.models import (
+    NOT_FUNDED_ELSEWHERE,
     Budget,
     Contribution,
     ContributionKind,
@@ -41,11 +42,12 @@ def records_outside_years(*, partnership, first: int, last: int) -> dict[str, in
 
 
 def line_sums(*, partnership) -> dict[tuple[str, str], dict[int, Decimal]]:
-    """Sums of the cost lines per category and year and of the funding lines per source and
-    year, in one grouped query: {("cost", category): {year: total}, ("funding", source): ...}.
+    """Sums of the cost lines that count (eligible, not funded elsewhere: as the threshold
+    check counts them) per category and year and of the funding lines per source and year,
+    in one grouped query: {("cost", category): {year: total}, ("funding", source): ...}.
     """
     costs = (
-        CostLine.objects.filter(partnership=partnership)
+        CostLine.objects.filter(NOT_FUNDED_ELSEWHERE, partnership=partnership, eligible=True)
         .order_by()
         .values("year", key=F("category"))
         .annotate(total=Sum("amount"), side=Value(COST, output_field=CharField()))

@@ -16,7 +16,13 @@ from django.utils.translation import gettext as _
 
 from activities.models import Activity
 from cofinancing.models import Contribution
-from cofinancing.selectors.summary import COUNTED, PLEDGED_AND_UP, REALISED_AND_UP, ThresholdFacts
+from cofinancing.selectors.summary import (
+    COUNTED,
+    PLEDGED_AND_UP,
+    REALISED_AND_UP,
+    ThresholdFacts,
+    weighted_months,
+)
 from cofinancing.summary import ContributionFact, Figures
 from cofinancing.valuation import AMOUNT_KINDS, DEPRECIATION, LABOUR, QUANTITY_FIELD, ROOM
 from partners.models import BUSINESS_KINDS, Organisation, Partnership
@@ -270,6 +276,9 @@ def contribution_fact(
     excluded_reason: str = "",
     machine_id: str = "",
     reference: str = NEW_REFERENCE,
+    months_used=None,
+    project_share=None,
+    life_months=None,
 ) -> ContributionFact:
     return ContributionFact(
         organisation_id=organisation.pk,
@@ -286,6 +295,15 @@ def contribution_fact(
         excluded_reason=excluded_reason,
         machine_id=machine_id.strip() if kind == DEPRECIATION else "",
         reference=reference,
+        machine_months=weighted_months(
+            {
+                "status": "",
+                "months_used": months_used,
+                "realised_quantity": None,
+                "project_share": project_share,
+            }
+        ),  # fmt: skip
+        machine_life=life_months or 0,
     )
 
 

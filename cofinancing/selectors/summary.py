@@ -2,7 +2,7 @@
 queries: sums are made in SQL per organisation, year and kind, then cofinancing.summary
 applies the rules."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from django.db.models import F, Q, Sum
@@ -25,6 +25,7 @@ from cofinancing.summary import (
     Summary,
     summarize,
 )
+from cofinancing.valuation import HUNDRED
 from partners.models import BUSINESS_KINDS
 
 __all__ = ["PLEDGED_AND_UP", "REALISED_AND_UP", "partnership_budget", "threshold_facts"]
@@ -60,6 +61,16 @@ def _fact(row, value, reason="") -> ContributionFact:
             and row["organisation__kind"] not in BUSINESS_KINDS
         ),
     )
+
+
+def weighted_months(row) -> Decimal:
+    """The months a depreciation claims, weighted by its project share: what was used once
+    it is realised, else what was pledged (docs/rules.md §8)."""
+    months = row["months_used"] or 0
+    if row["status"] in REALISED_AND_UP and row["realised_quantity"] is not None:
+        months = row["realised_quantity"]
+    share = HUNDRED if row["project_share"] is None else row["project_share"]
+    return Decimal(months) * share / HUNDRED
 
 
 def _reason(row) -> str:
@@ -135,11 +146,18 @@ def threshold_facts(*, budget: Budget, statuses=PLEDGED_AND_UP) -> ThresholdFact
         .order_by("year", "organisation__name", "pk")
     ]  # fmt: skip
     machines = [
-        _fact(row, row["counted_value"])
+        replace(
+            _fact(row, row["counted_value"]),
+            machine_months=weighted_months(row),
+            machine_life=row["life_months"] or 0,
+        )
         for row in counted.filter(kind="depreciation")
         .exclude(machine_id="")
-        .values(*_ORG, "year", "kind", "counted_value", "description", "machine_id", "code")
-    ]
+        .values(
+            *_ORG, "year", "kind", "counted_value", "description", "machine_id", "code",
+            "status", "months_used", "realised_quantity", "project_share", "life_months",
+        )
+    ]  # fmt: skip
     # A cost that is not eligible (recoverable VAT, outside the period, not in the plan) is in
     # neither base; the settlement page lists it with its reason.
     cost_lines = CostLine.objects.filter(partnership=partnership, eligible=True)

@@ -140,6 +140,9 @@ def _preview(form, budget, replacing) -> dict:
                 not_double_financed=data.get("not_double_financed", ""),
             ),
             machine_id=data.get("machine_id", ""),
+            months_used=data.get("months_used"),
+            project_share=data.get("project_share"),
+            life_months=data.get("life_months"),
         )
         preview["effect"] = selectors.contribution_effect(
             facts=facts, fact=fact, replacing=replacing
