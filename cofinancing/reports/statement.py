@@ -10,9 +10,10 @@ the ledger, whose SHA-256 the PDF prints. The data is read in a fixed number of 
 the PDF stays small whatever the number of contributions (under 10 s for 2,000).
 """
 
+from collections import Counter
 from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -29,6 +30,7 @@ from cofinancing.models import (
     FundingSource,
 )
 from cofinancing.reports.ledger import ledger_workbook
+from cofinancing.selectors.evidence import missing_evidence
 from cofinancing.selectors.settlement import Settlement, settlement
 from cofinancing.selectors.summary import COUNTED, partnership_budget
 from cofinancing.summary import Figures
@@ -134,10 +136,11 @@ def _share(result: Settlement) -> dict:
     }
 
 
-def _organisations(*, partnership, year) -> list[dict]:
+def _organisations(*, partnership, year, missing: list) -> list[dict]:
     """Per organisation, one grouped query: pledged and realised value of what counts, and
-    how many of its realised contributions have evidence."""
-    proven = Exists(Evidence.objects.filter(contribution=OuterRef("pk")))
+    how many of its realised contributions have all the evidence they need (`missing`: the
+    rows of cofinancing.selectors.evidence.missing_evidence)."""
+    lacking = Counter(row.organisation.pk for row in missing if row.contribution is not None)
     realised = Q(status__in=REALISED_AND_UP)
     rows = (
         Contribution.objects.filter(COUNTED, _scope(year), partnership=partnership)
@@ -152,7 +155,6 @@ def _organisations(*, partnership, year) -> list[dict]:
             realised=Sum(Coalesce("realised_value", "value"), filter=realised),
             realised_count=Count("pk", filter=realised),
             certified_count=Count("pk", filter=Q(status=ContributionStatus.CERTIFIED)),
-            proven_count=Count("pk", filter=realised & proven),
         )
         .order_by("organisation__name", "organisation_id")
     )
@@ -165,23 +167,23 @@ def _organisations(*, partnership, year) -> list[dict]:
             "realised": _euro(row["realised"]),
             "realised_count": row["realised_count"],
             "certified_count": row["certified_count"],
-            "proven_count": row["proven_count"],
-            "unproven_count": row["realised_count"] - row["proven_count"],
+            "proven_count": row["realised_count"] - lacking[row["organisation_id"]],
+            "unproven_count": lacking[row["organisation_id"]],
         }
         for row in rows
         if row["pledged"] is not None or row["realised"] is not None
     ]
 
 
-def _evidence(*, partnership, year, organisations: list[dict]) -> dict:
-    """Realised contributions and cost lines with and without a file: one query for the cost
-    lines, the contributions' counts come from the organisations."""
-    lines = CostLine.objects.filter(
-        _scope(year), partnership=partnership, realised_amount__isnull=False
-    ).aggregate(
-        total=Count("pk"),
-        proven=Count("pk", filter=Exists(Evidence.objects.filter(cost_line=OuterRef("pk")))),
-    )
+def _evidence(*, partnership, year, organisations: list[dict], missing: list) -> dict:
+    """Realised contributions and claimed cost lines with and without all the evidence they
+    need (cofinancing/evidence_rules.py): one query for the cost lines, the contributions'
+    counts come from the organisations, what lacks from `missing`."""
+    total = CostLine.objects.filter(
+        _scope(year), partnership=partnership, eligible=True, realised_amount__gt=0
+    ).count()
+    lacking = sum(1 for row in missing if row.cost_line is not None)
+    lines = {"total": total, "proven": total - lacking}
     files = Evidence.objects.filter(
         Q() if year is None else Q(contribution__year=year) | Q(cost_line__year=year),
         partnership=partnership,
@@ -196,6 +198,7 @@ def _evidence(*, partnership, year, organisations: list[dict]) -> dict:
         "cost_lines_proven": lines["proven"],
         "cost_lines_unproven": lines["total"] - lines["proven"],
         "files": files,
+        "pieces_missing": sum(len(row.missing) for row in missing),
     }
 
 
@@ -212,7 +215,8 @@ def statement_context(*, partnership, budget, year: int | None) -> dict:
     """Everything the PDF shows; a fixed number of queries, however many rows."""
     with translation.override("nl"):
         result = settlement(partnership=partnership, budget=budget, year=year)
-        organisations = _organisations(partnership=partnership, year=year)
+        missing = missing_evidence(partnership, year)
+        organisations = _organisations(partnership=partnership, year=year, missing=missing)
         scheme = budget.scheme
         return {
             "partnership": partnership,
@@ -223,7 +227,9 @@ def statement_context(*, partnership, budget, year: int | None) -> dict:
             "funding": _funding(partnership=partnership, year=year, realised=result.check.realised),
             "share": _share(result),
             "organisations": organisations,
-            "evidence": _evidence(partnership=partnership, year=year, organisations=organisations),
+            "evidence": _evidence(
+                partnership=partnership, year=year, organisations=organisations, missing=missing
+            ),
             "excluded": _excluded(result),
         }
 
