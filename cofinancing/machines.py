@@ -22,6 +22,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from cofinancing.valuation import HUNDRED, MONTHS_IN_YEAR, is_sentence
+from sterk.money import format_euro
 
 
 def machine_key(machine_id: str) -> str:
@@ -38,10 +39,17 @@ class MachineClaim:
     months: Decimal
     share: Decimal  # percent
     life: int
+    # One machine has one acquisition value, residual value and life (None: not compared).
+    acquisition: Decimal | None = None
+    residual: Decimal | None = None
 
     @property
     def weighted(self) -> Decimal:
         return self.months * self.share / HUNDRED
+
+
+def _values(claim: MachineClaim) -> tuple:
+    return (claim.acquisition, claim.residual, claim.life)
 
 
 def _months(value: Decimal) -> str:
@@ -73,6 +81,24 @@ def claim_errors(claim: MachineClaim, others: list[MachineClaim]) -> dict[str, l
         )
         return dict(errors)
     others = [o for o in others if o.machine == claim.machine and o.reference != claim.reference]
+    differing = [o for o in others if _values(o) != _values(claim) and None not in _values(o)]
+    if differing and None not in _values(claim):
+        first = differing[0]
+        errors["life_months"].append(
+            _(
+                "Machine %(machine)s is recorded with an acquisition value of %(acquisition)s, "
+                "a residual value of %(residual)s and a life of %(life)s months (%(other)s): "
+                "one machine has one set of values, whatever the contribution."
+            )
+            % {
+                "machine": claim.machine,
+                "acquisition": format_euro(first.acquisition),
+                "residual": format_euro(first.residual),
+                "life": first.life,
+                "other": first.label,
+            }
+        )
+        return dict(errors)
     same_year = [o for o in others if o.year == claim.year]
     in_year = claim.weighted + sum((o.weighted for o in same_year), Decimal(0))
     if same_year and in_year > MONTHS_IN_YEAR:

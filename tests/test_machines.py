@@ -193,3 +193,17 @@ def test_saved_claims_never_pass_the_life(budget, company, months):
     assert sum(c.months_used for c in saved) <= 48
     for year in range(2025, 2029):
         assert sum(c.months_used for c in saved if c.year == year) <= 12
+
+
+def test_one_machine_has_one_set_of_values(budget, company):
+    # The reviewer's way around the guard: the same lathe with a life of 24 months in 2027
+    # would claim € 2,500 a month instead of € 500.
+    save(budget, company, year=2025, months_used=12, project_share=D("50"))
+    with pytest.raises(ValidationError) as error:
+        save(budget, company, year=2027, months_used=6, life_months=24, description="Lessen")
+    message = error.value.message_dict["life_months"][0]
+    assert "120" in message and "60.000,00" in message
+    assert "Metaalwerken Hengelo: CNC-draaibank (2025)" in message
+    with pytest.raises(ValidationError):
+        save(budget, company, year=2027, acquisition_value=D("90000"), description="Lessen")
+    save(budget, company, year=2027, months_used=6, description="Lessen")  # the same values

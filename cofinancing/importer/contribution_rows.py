@@ -41,6 +41,7 @@ from cofinancing.valuation import (
     realised_input,
     value_of,
 )
+from sterk.money import ZERO
 
 CONTRIBUTION_FIELDS = (
     "status", "other_funding", "not_double_financed", "value", "realised_on",
@@ -357,6 +358,8 @@ class ContributionRows:
             machine=machine_key(fields["machine_id"]),
             year=fields["year"],
             months=Decimal(months),
+            acquisition=fields["acquisition_value"],
+            residual=fields["residual_value"] or ZERO,
             share=HUNDRED if fields["project_share"] is None else fields["project_share"],
             life=fields["life_months"],
         )

@@ -27,6 +27,7 @@ from cofinancing.valuation import (
     ValuationInput,
     value_of,
 )
+from sterk.money import ZERO
 
 # The inputs each kind uses; the others are cleared so a changed kind leaves no stale input.
 INPUTS = {
@@ -186,6 +187,8 @@ def machine_claim(contribution: Contribution, organisation_name: str) -> Machine
         months=Decimal(months or 0),
         share=HUNDRED if share is None else share,
         life=contribution.life_months or 0,
+        acquisition=contribution.acquisition_value,
+        residual=contribution.residual_value or ZERO,
     )
 
 
