@@ -5,7 +5,7 @@ from django.utils import timezone
 from activities.selectors import activities as activity_selectors
 from activities.selectors import results as result_selectors
 from agreements.panels import signing_panel
-from cofinancing.selectors.summary import partnership_summary
+from cofinancing.selectors.summary import REALISED_AND_UP, partnership_summary
 from outbox import listeners as mail_listeners
 from outbox.selectors import stuck_for_tenant
 from partners.models import Membership
@@ -41,6 +41,9 @@ def dashboard(request, tenant):
         "today": today,
         "activity_counts": activity_selectors.activity_counts(partnership=partnership),
         "cofinancing": partnership_summary(partnership=partnership),
+        "cofinancing_realised": partnership_summary(
+            partnership=partnership, statuses=REALISED_AND_UP
+        ),
         "latest_results": result_selectors.latest_results(
             partnership=partnership, limit=PANEL_ROWS
         ),

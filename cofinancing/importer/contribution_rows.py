@@ -9,6 +9,7 @@ company's signed statement does that. The row is named instead.
 import datetime
 from decimal import Decimal
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cofinancing.importer.cells import choice, date, number, text, whole
@@ -250,18 +251,15 @@ class ContributionRows:
         if realised_on is None:
             realised_on = datetime.date(year, 12, 31)
             self.unsaid.add((row.number, "realised_on"))
-        elif (
-            not datetime.date(scheme.start_year, 1, 1)
-            <= realised_on
-            <= datetime.date(scheme.end_year, 12, 31)
-        ):
+        elif realised_on.year != year or realised_on > timezone.localdate():
             self.fail(
                 sheet,
                 row.number,
                 "Realisatiedatum",
-                _("Enter a date in the scheme's period, %(first)s to %(last)s.")
-                % {"first": scheme.start_year, "last": scheme.end_year},
-            )
+                _("This is a contribution of %(year)s: enter a date in %(year)s, up to today. "
+                  "Something given in another year is a contribution of that year.")
+                % {"year": year},
+            )  # fmt: skip
             return
         if realised_quantity_missing := quantity is None:
             quantity = inputs[QUANTITY_FIELD[kind]]

@@ -23,7 +23,7 @@ from cofinancing.models import (
     FundingSource,
     Scheme,
 )
-from cofinancing.selectors.summary import PLEDGED_AND_UP, partnership_summary
+from cofinancing.selectors.summary import PLEDGED_AND_UP, is_realised_basis, partnership_summary
 from cofinancing.summary import Summary
 from sterk.money import ZERO
 
@@ -62,6 +62,9 @@ def line_sums(*, partnership) -> dict[tuple[str, str], dict[int, Decimal]]:
     for row in costs.union(funding, all=True):
         sums[(row["side"], row["key"])][row["year"]] = row["total"]
     return sums
+
+
+BUDGETED_ONLY = {"total_funding", "subsidy"}
 
 
 @dataclass(frozen=True)
@@ -250,6 +253,7 @@ def cofinancing_overview(*, partnership, budget: Budget, statuses=PLEDGED_AND_UP
     """The threshold at a glance for the given statuses (pledged and up, or realised)."""
     summary = partnership_summary(partnership=partnership, statuses=statuses, budget=budget)
     years = summary.years
+    realised = is_realised_basis(statuses)
     return Overview(
         summary=summary,
         scheme=budget.scheme,
@@ -271,6 +275,8 @@ def cofinancing_overview(*, partnership, budget: Budget, statuses=PLEDGED_AND_UP
                 getattr(summary.total, key),
             )
             for key, label, fmt in YEAR_FIGURES
+            # Funding is budgeted, never realised: beside realised costs it would mislead.
+            if not (realised and key in BUDGETED_ONLY)
         ],
     )
 

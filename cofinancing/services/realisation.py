@@ -147,6 +147,16 @@ def contribution_realise(
         )
     quantity = _quantity(realised_quantity)
     _check_date(budget=budget, realised_on=realised_on, today=today)
+    if realised_on.year != current.year:
+        raise ValidationError(
+            {
+                "realised_on": _(
+                    "This is a contribution of %(year)s: enter a date in %(year)s, up to today. "
+                    "Something given in another year is a contribution of that year."
+                )
+                % {"year": current.year}
+            }
+        )
     value = realised_value(budget=budget, contribution=current, quantity=quantity)
     if (
         current.status == ContributionStatus.REALISED
