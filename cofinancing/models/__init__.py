@@ -1,0 +1,51 @@
+"""The cofinancing records, by concern; every name is re-exported here so
+`from cofinancing.models import X` (and the migrations' `cofinancing.models.evidence_path`)
+keep working."""
+
+from cofinancing.models.budget import (
+    MONEY_FIELD,
+    NOT_FUNDED_ELSEWHERE,
+    Base,
+    Budget,
+    CostCategory,
+    CostLine,
+    FundingLine,
+    FundingSource,
+    IneligibleReason,
+    Scheme,
+    funded_elsewhere,
+)
+from cofinancing.models.contributions import (
+    PLEDGED_AND_UP,
+    REALISED_AND_UP,
+    STILL_PLEDGED,
+    Contribution,
+    ContributionKind,
+    ContributionStatus,
+)
+from cofinancing.models.evidence import Evidence, EvidenceKind, evidence_path
+from cofinancing.models.reports import AnnualStatement
+
+__all__ = [
+    "MONEY_FIELD",
+    "NOT_FUNDED_ELSEWHERE",
+    "PLEDGED_AND_UP",
+    "REALISED_AND_UP",
+    "STILL_PLEDGED",
+    "AnnualStatement",
+    "Base",
+    "Budget",
+    "Contribution",
+    "ContributionKind",
+    "ContributionStatus",
+    "CostCategory",
+    "CostLine",
+    "Evidence",
+    "EvidenceKind",
+    "FundingLine",
+    "FundingSource",
+    "IneligibleReason",
+    "Scheme",
+    "evidence_path",
+    "funded_elsewhere",
+]
