@@ -25,16 +25,19 @@ from cofinancing.models.contributions import (
 )
 from cofinancing.models.evidence import Evidence, EvidenceKind, evidence_path
 from cofinancing.models.reports import AnnualStatement
+from cofinancing.models.statements import OUT, CompanyStatement, StatementStatus
 
 __all__ = [
     "MONEY_FIELD",
     "NOT_FUNDED_ELSEWHERE",
+    "OUT",
     "PLEDGED_AND_UP",
     "REALISED_AND_UP",
     "STILL_PLEDGED",
     "AnnualStatement",
     "Base",
     "Budget",
+    "CompanyStatement",
     "Contribution",
     "ContributionKind",
     "ContributionStatus",
@@ -46,6 +49,7 @@ __all__ = [
     "FundingSource",
     "IneligibleReason",
     "Scheme",
+    "StatementStatus",
     "evidence_path",
     "funded_elsewhere",
 ]

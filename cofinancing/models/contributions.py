@@ -147,6 +147,15 @@ class Contribution(models.Model):
     )
     realised_value = models.DecimalField(_("realised value"), **MONEY_FIELD, null=True, blank=True)
     cancel_reason = models.TextField(_("reason for cancelling"), max_length=2000, blank=True)
+    # The company's signed statement that certified it (docs/rules.md §23).
+    certified_by = models.ForeignKey(
+        "cofinancing.CompanyStatement",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="certified",
+        verbose_name=_("certified by"),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
