@@ -43,6 +43,7 @@ from tests.factories import (
     signing_version,
 )
 from tests.reports_data import rendered_statement
+from tests.statements_data import sent_statement
 
 ROLES = ["anonymous", "viewer", "editor", "leader", "outsider"]
 MINIMAL_PDF = b"%PDF-1.4\n%%EOF\n"
@@ -341,6 +342,38 @@ MATRIX = [
     Case(
         "cofinancing:statement-render", LEAD_POST, method="post", kwargs=("slug", "code:statement")
     ),
+    # Company statements (docs/rules.md §23). The context's statement is out for signing:
+    # voiding it or correcting it takes a reason (and a deadline); sending for 2025 again
+    # makes nothing new.
+    Case(
+        "cofinancing:company-statement-index",
+        {**READ, "viewer": 302, "editor": 302, "leader": 302},
+        kwargs=("slug",),
+    ),
+    Case("cofinancing:company-statements", READ, kwargs=("slug", "year:statement_year")),
+    Case(
+        "cofinancing:company-statements-send",
+        LEAD_POST,
+        method="post",
+        kwargs=("slug", "year:statement_year"),
+        data={"deadline": "__deadline__"},
+    ),
+    Case("cofinancing:company-statement-detail", READ, kwargs=("slug", "code:company_statement")),
+    Case("cofinancing:company-statement-pdf", READ, kwargs=("slug", "code:company_statement")),
+    Case(
+        "cofinancing:company-statement-void",
+        LEAD_POST,
+        method="post",
+        kwargs=("slug", "code:company_statement"),
+        data={"reason": ""},
+    ),
+    Case(
+        "cofinancing:company-statement-correct",
+        LEAD_POST,
+        method="post",
+        kwargs=("slug", "code:company_statement"),
+        data={"reason": "", "deadline": "__deadline__"},
+    ),
     # Agreements
     Case("agreements:agreement-list", READ, kwargs=("slug",)),
     Case("agreements:agreement-settings", LEAD, kwargs=("slug",)),
@@ -454,6 +487,7 @@ def context(partnership, leader, editor, viewer, outsider):
         cost_line = CostLineFactory(partnership=partnership)
         funding_line = FundingLineFactory(partnership=partnership)
         statement = rendered_statement(partnership)
+        company_statement = sent_statement(partnership, leader)
         evidence = evidence_add(
             partnership=partnership,
             user=leader,
@@ -478,6 +512,8 @@ def context(partnership, leader, editor, viewer, outsider):
         "cost_line": cost_line.code,
         "funding_line": funding_line.code,
         "statement": statement.code,
+        "company_statement": company_statement.code,
+        "statement_year": "2025",
         "block": "2025-2026",
         "evidence": evidence.code,
         "goal": goal.code,

@@ -8,6 +8,7 @@ from django_scopes import scopes_disabled
 from activities import demo as activities_demo
 from agreements import demo as agreements_demo
 from cofinancing import demo as cofinancing_demo
+from cofinancing import demo_statements
 from cofinancing.schemes import ensure_schemes
 from partners import demo as partners_demo
 
@@ -37,6 +38,8 @@ class Command(BaseCommand):
             # After commit, like the rendering of version 1 it needs: signing renders and
             # seals real PDFs, which takes seconds.
             transaction.on_commit(partial(agreements_demo.seed_signing, partnership))
+            # Then the companies' statements: 2025 signed (one declined), 2026 out.
+            transaction.on_commit(partial(demo_statements.seed_statements, partnership))
         self.stdout.write(self.style.SUCCESS(f"Demo partnership ready: {partnership.name}"))
         self.stdout.write("Sign in at http://127.0.0.1:8000/ with one of these accounts:")
         for email, _first, _last, role in partners_demo.DEMO_ACCOUNTS:
