@@ -148,8 +148,8 @@ def life_errors(*, life: int, year: int, end_year: int, justification: str) -> d
             _(
                 "An economic life of %(life)s months is shorter than the %(left)s months left in "
                 "the scheme's period. The real life counts, never one shortened to the project: "
-                "explain in at least a sentence why the machine lasts this long (for example "
-                "its asset register)."
+                "explain in at least a sentence why this is the machine's real life (for "
+                "example from its asset register)."
             )
             % {"life": life, "left": left}
         ]
