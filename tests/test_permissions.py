@@ -42,6 +42,7 @@ from tests.factories import (
     send_round,
     signing_version,
 )
+from tests.bundle_data import ready_build
 from tests.reports_data import rendered_statement
 
 ROLES = ["anonymous", "viewer", "editor", "leader", "outsider"]
@@ -341,6 +342,13 @@ MATRIX = [
     Case(
         "cofinancing:statement-render", LEAD_POST, method="post", kwargs=("slug", "code:statement")
     ),
+    # The accountant's bundle (docs/rules.md §24): every member sees the builds, only
+    # leaders build and download (the ZIP gathers every evidence file). The context's build
+    # is ready with a (tiny) file.
+    Case("bundle:build-list", READ, kwargs=("slug",)),
+    Case("bundle:build-create", LEAD_POST, method="post", kwargs=("slug",), data={"year": "2026"}),
+    Case("bundle:build-detail", READ, kwargs=("slug", "code:build")),
+    Case("bundle:build-download", LEAD, kwargs=("slug", "code:build")),
     # Agreements
     Case("agreements:agreement-list", READ, kwargs=("slug",)),
     Case("agreements:agreement-settings", LEAD, kwargs=("slug",)),
@@ -454,6 +462,7 @@ def context(partnership, leader, editor, viewer, outsider):
         cost_line = CostLineFactory(partnership=partnership)
         funding_line = FundingLineFactory(partnership=partnership)
         statement = rendered_statement(partnership)
+        build = ready_build(partnership, leader)
         evidence = evidence_add(
             partnership=partnership,
             user=leader,
@@ -478,6 +487,7 @@ def context(partnership, leader, editor, viewer, outsider):
         "cost_line": cost_line.code,
         "funding_line": funding_line.code,
         "statement": statement.code,
+        "build": build.code,
         "block": "2025-2026",
         "evidence": evidence.code,
         "goal": goal.code,

@@ -3,6 +3,7 @@
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from cofinancing.panels import settlement_panels
 from cofinancing.selectors.evidence import missing_evidence
 from cofinancing.selectors.settlement import settlement as settlement_of
 from cofinancing.selectors.summary import partnership_budget
@@ -36,10 +37,12 @@ def settlement(request, tenant):
     partnership = tenant.partnership
     budget = partnership_budget(partnership=partnership)
     data = year = missing = None
+    panels = []
     if budget is not None:
         year = _year(request.GET.get("year"), budget.scheme.years)
         data = settlement_of(partnership=partnership, budget=budget, year=year)
         missing = _missing(partnership=partnership, year=year)
+        panels = settlement_panels(tenant=tenant, year=year)
     return render(
         request,
         "cofinancing/settlement/settlement.html",
@@ -49,5 +52,6 @@ def settlement(request, tenant):
             "settlement": data,
             "year": year,
             "missing_evidence": missing,
+            "panels": panels,
         },
     )
