@@ -20,6 +20,7 @@ from outbox.models import Message
 from partners.models import Invitation, Membership, Role
 from partners.services import members as services
 from signing import services as signing
+from tests.bundle_data import ready_build
 from tests.factories import (
     ActivityFactory,
     BudgetFactory,
@@ -42,7 +43,6 @@ from tests.factories import (
     send_round,
     signing_version,
 )
-from tests.bundle_data import ready_build
 from tests.reports_data import rendered_statement
 
 ROLES = ["anonymous", "viewer", "editor", "leader", "outsider"]
