@@ -10,11 +10,15 @@ class AgreementsConfig(AppConfig):
         from django_tasks_db.compat import task_finished
 
         from agreements import recovery
+        from agreements.selectors import penvoerder_name
         from agreements.signing import register
+        from cofinancing.statements.penvoerder import register_penvoerder
         from sterk.task_recovery import register_recovery
 
         # The agreement is a kind of document the signing service signs.
         register()
+        # The company statements of cofinancing name the penvoerder.
+        register_penvoerder(penvoerder_name)
         # A version whose PDF never came is rendered again by `manage.py recover_tasks`.
         register_recovery("agreement PDFs", recovery.recover_stuck_renders)
         task_finished.connect(recovery.record_lost_render, dispatch_uid="agreements.render")

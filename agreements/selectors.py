@@ -11,6 +11,12 @@ def agreement_of(partnership) -> Agreement | None:
     return Agreement.objects.filter(partnership=partnership).select_related("penvoerder").first()
 
 
+def penvoerder_name(partnership) -> str:
+    """The penvoerder's name ("" when none is chosen), for the company statements."""
+    agreement = agreement_of(partnership)
+    return agreement.penvoerder.name if agreement and agreement.penvoerder else ""
+
+
 def versions_of(partnership):
     """The partnership's versions, newest first (a view picks one by its code)."""
     return AgreementVersion.objects.filter(partnership=partnership).select_related(

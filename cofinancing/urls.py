@@ -8,6 +8,7 @@ from cofinancing.views import (
     realisation,
     reports,
     settlement,
+    statements,
     transfer,
 )
 
@@ -158,5 +159,44 @@ urlpatterns += [
         "cofinancing/reports/statements/<uuid:code>/ledger.xlsx",
         reports.statement_ledger,
         name="statement-ledger",
+    ),
+]
+
+# Company statements (docs/rules.md §23)
+urlpatterns += [
+    path(
+        "cofinancing/company-statements/",
+        statements.statement_index,
+        name="company-statement-index",
+    ),
+    path(
+        "cofinancing/company-statements/<str:year>/",
+        statements.statement_board,
+        name="company-statements",
+    ),
+    path(
+        "cofinancing/company-statements/<str:year>/send/",
+        statements.statement_send,
+        name="company-statements-send",
+    ),
+    path(
+        "cofinancing/company-statement/<uuid:code>/",
+        statements.statement_detail,
+        name="company-statement-detail",
+    ),
+    path(
+        "cofinancing/company-statement/<uuid:code>/statement.pdf",
+        statements.statement_pdf,
+        name="company-statement-pdf",
+    ),
+    path(
+        "cofinancing/company-statement/<uuid:code>/void/",
+        statements.statement_void,
+        name="company-statement-void",
+    ),
+    path(
+        "cofinancing/company-statement/<uuid:code>/correct/",
+        statements.statement_correct,
+        name="company-statement-correct",
     ),
 ]

@@ -34,6 +34,10 @@ def _nothing(document, signing_round) -> None:
     return None
 
 
+def _not_told(document, signature_request) -> None:
+    return None
+
+
 def _no_lines(document) -> list[tuple[str, str]]:
     return []
 
@@ -66,6 +70,8 @@ class DocumentKind:
     - `subject_url(document)`: the leader's page of what was signed ("" for none).
     - `filename(document)`: the PDF's file name (the sealed one adds "-ondertekend").
     - `decline_fields`: what a signer who declines fills in besides the reason.
+    - `on_decline(document, signature_request)`: run when a signer declined, inside the
+      decline's transaction (the request holds the reason and the decline fields).
     """
 
     key: str
@@ -77,6 +83,7 @@ class DocumentKind:
     subject_url: Callable = _no_url
     filename: Callable = default_filename
     decline_fields: tuple[DeclineField, ...] = field(default_factory=tuple)
+    on_decline: Callable = _not_told
 
 
 class UnknownKind(LookupError):

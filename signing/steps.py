@@ -329,6 +329,9 @@ def request_decline(
         signature_request.reason = reason
         signature_request.decline_details = details
         signature_request.save(update_fields=["status", "reason", "decline_details"])
+        kind = find_kind(signing_round.document)
+        if kind is not None:
+            kind.on_decline(signing_round.document, signature_request)
         record(
             "declined",
             signature_request=signature_request,

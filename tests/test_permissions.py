@@ -44,6 +44,7 @@ from tests.factories import (
     signing_version,
 )
 from tests.reports_data import rendered_statement
+from tests.statements_data import sent_statement
 
 ROLES = ["anonymous", "viewer", "editor", "leader", "outsider"]
 MINIMAL_PDF = b"%PDF-1.4\n%%EOF\n"
@@ -342,6 +343,38 @@ MATRIX = [
     Case(
         "cofinancing:statement-render", LEAD_POST, method="post", kwargs=("slug", "code:statement")
     ),
+    # Company statements (docs/rules.md §23). The context's statement is out for signing:
+    # voiding it or correcting it takes a reason (and a deadline); sending for 2025 again
+    # makes nothing new.
+    Case(
+        "cofinancing:company-statement-index",
+        {**READ, "viewer": 302, "editor": 302, "leader": 302},
+        kwargs=("slug",),
+    ),
+    Case("cofinancing:company-statements", READ, kwargs=("slug", "year:statement_year")),
+    Case(
+        "cofinancing:company-statements-send",
+        LEAD_POST,
+        method="post",
+        kwargs=("slug", "year:statement_year"),
+        data={"deadline": "__deadline__"},
+    ),
+    Case("cofinancing:company-statement-detail", READ, kwargs=("slug", "code:company_statement")),
+    Case("cofinancing:company-statement-pdf", READ, kwargs=("slug", "code:company_statement")),
+    Case(
+        "cofinancing:company-statement-void",
+        LEAD_POST,
+        method="post",
+        kwargs=("slug", "code:company_statement"),
+        data={"reason": ""},
+    ),
+    Case(
+        "cofinancing:company-statement-correct",
+        LEAD_POST,
+        method="post",
+        kwargs=("slug", "code:company_statement"),
+        data={"reason": "", "deadline": "__deadline__"},
+    ),
     # The accountant's bundle (docs/rules.md §24): every member sees the builds, only
     # leaders build and download (the ZIP gathers every evidence file). The context's build
     # is ready with a (tiny) file.
@@ -462,6 +495,7 @@ def context(partnership, leader, editor, viewer, outsider):
         cost_line = CostLineFactory(partnership=partnership)
         funding_line = FundingLineFactory(partnership=partnership)
         statement = rendered_statement(partnership)
+        company_statement = sent_statement(partnership, leader)
         build = ready_build(partnership, leader)
         evidence = evidence_add(
             partnership=partnership,
@@ -487,6 +521,8 @@ def context(partnership, leader, editor, viewer, outsider):
         "cost_line": cost_line.code,
         "funding_line": funding_line.code,
         "statement": statement.code,
+        "company_statement": company_statement.code,
+        "statement_year": "2025",
         "build": build.code,
         "block": "2025-2026",
         "evidence": evidence.code,

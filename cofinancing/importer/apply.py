@@ -21,6 +21,7 @@ from cofinancing.importer.plan import (
 )
 from cofinancing.importer.result import CHANGED, CREATED, UNCHANGED
 from cofinancing.models import Budget, Contribution, CostLine, FundingLine
+from cofinancing.services.statement_voiding import contributions_changed
 from partners.models import ApprovalVia, Organisation, Partnership, StageChange
 
 
@@ -40,6 +41,9 @@ def _write(model, items: list[Planned], fields, *, build, refs, user) -> dict:
         new = bulk_create_with_history(new, model, default_user=user)
     if changed:
         bulk_update_with_history(changed, model, list(fields), default_user=user)
+        if model is Contribution:
+            # A statement out for signing that lists a changed contribution is voided.
+            contributions_changed([r.pk for r in changed], user=user, what="import")
     return {item.key: record for item, record in zip(new_items, new, strict=True)}
 
 

@@ -136,6 +136,7 @@ def contribution_save(
         year=fields.get("year"),
     )
     value = contribution_value(budget=budget, kind=kind, fields=fields)
+    created = contribution is None
     if contribution is None:
         contribution = Contribution(partnership=partnership, created_by=user)
     used = INPUTS.get(kind, ())
@@ -156,6 +157,8 @@ def contribution_save(
         machine_guard(budget=budget, contribution=contribution)
     contribution.full_clean(exclude=["partnership", "created_by"])
     contribution.save()
+    if contribution.pk and not created:
+        statements_out_changed([contribution.pk], user=user, what=_("edited"))
     return contribution
 
 
@@ -237,6 +240,13 @@ def machine_guard(*, budget: Budget, contribution: Contribution) -> None:
         raise ValidationError(errors)
 
 
+def statements_out_changed(contribution_ids, *, user, what: str) -> None:
+    """A statement out for signing that lists one of these is voided (one query when none)."""
+    from cofinancing.services.statement_voiding import contributions_changed
+
+    contributions_changed(contribution_ids, user=user, what=what)
+
+
 def lock_budget(budget: Budget) -> None:
     """The row lock that puts the partnership's guarded writes one after the other."""
     Budget.objects.select_for_update().filter(pk=budget.pk).values_list("pk").first()
@@ -248,6 +258,7 @@ def contribution_delete(*, contribution: Contribution) -> None:
     refuse_certified(contribution)
     with transaction.atomic():
         refuse_delete_with_evidence(contribution)
+        statements_out_changed([contribution.pk], user=None, what=_("deleted"))
         try:
             contribution.delete()
         except ProtectedError:  # evidence was added meanwhile

@@ -29,6 +29,7 @@ from cofinancing.services.contributions import (
     lock_budget,
     machine_guard,
     refuse_certified,
+    statements_out_changed,
     valuation_input,
 )
 from cofinancing.valuation import (
@@ -166,6 +167,7 @@ def contribution_realise(
     current._change_reason = "realised"
     current._history_user = user
     current.save()
+    statements_out_changed([current.pk], user=user, what=_("realisation corrected"))
     return current
 
 
@@ -197,6 +199,7 @@ def contribution_unrealise(*, budget: Budget, contribution: Contribution, user) 
     current._change_reason = "realisation undone"
     current._history_user = user
     current.save()
+    statements_out_changed([current.pk], user=user, what=_("realisation undone"))
     return current
 
 
@@ -234,4 +237,5 @@ def contribution_cancel(
     current._change_reason = "cancelled"
     current._history_user = user
     current.save()
+    statements_out_changed([current.pk], user=user, what=_("cancelled"))
     return current
