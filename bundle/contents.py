@@ -23,14 +23,22 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.utils.text import slugify
 
 from agreements.selectors import agreement_of, completed_rounds
 from bundle.archive import Member, fixed_ooxml
-from cofinancing.models import Contribution, CostLine, Evidence, FundingLine
+from cofinancing.models import (
+    CompanyStatement,
+    Contribution,
+    CostLine,
+    Evidence,
+    FundingLine,
+    StatementStatus,
+)
 from cofinancing.reports.statement import statement_files
 from signing.audit import chain_of
+from signing.models import RoundStatus, SigningRound
 
 LEDGER = "ledger.xlsx"
 STATEMENT = "jaarverantwoording.pdf"
@@ -47,6 +55,7 @@ class Contents:
     members: list[Member] = field(default_factory=list)
     evidence_count: int = 0
     statement_count: int = 0
+    unsealed_statement_count: int = 0
     organisation_folders: list[tuple[str, str]] = field(default_factory=list)
     cost_folder: str = ""
     agreement: dict | None = None
@@ -110,13 +119,51 @@ def has_data(*, partnership, year: int | None) -> bool:
     )
 
 
-def signed_statements(partnership, year: int | None) -> list[Member]:
-    """The sealed company statements of the year (docs/rules.md §24).
+def signed_statements(partnership, year: int | None) -> list[tuple]:
+    """The signed company statements (docs/rules.md §23) the bundle holds, each with its
+    completed round (or None): of the year, and those of the whole period that list a
+    contribution of the year; for the period, every one. Three queries."""
+    rounds = SigningRound.objects.filter(status=RoundStatus.COMPLETED).order_by(
+        "-completed_at", "-pk"
+    )
+    scope = Q() if year is None else Q(year=year) | Q(year=None, contributions__year=year)
+    statements = (
+        CompanyStatement.objects.filter(
+            scope, partnership=partnership, status=StatementStatus.SIGNED
+        )
+        .select_related("organisation", "document")
+        .prefetch_related(Prefetch("document__rounds", queryset=rounds, to_attr="completed"))
+        .distinct()
+        .order_by("organisation__name", "organisation_id", "year", "number", "pk")
+    )
+    return [
+        (
+            statement,
+            statement.document.completed[0]
+            if statement.document and statement.document.completed
+            else None,
+        )
+        for statement in statements
+    ]
 
-    TODO: company statements (CompanyStatement) are built on another branch; once merged,
-    every statement of the year whose signing round is sealed goes in as
-    verklaringen/<organisatie>/verklaring-<number>.pdf."""
-    return []
+
+def _statement_members(statements, folders, used: set[str]) -> tuple[list[Member], int]:
+    """The sealed PDF of each signed statement; one signed but not sealed yet is counted."""
+    members, unsealed = [], 0
+    for statement, signing_round in statements:
+        if signing_round is None or not signing_round.final_pdf_sha256:
+            unsealed += 1
+            continue
+        scope = statement.year or "periode"
+        name = f"verklaring-{scope}-nr{statement.number}-{str(statement.code)[:8]}-verzegeld.pdf"
+        members.append(
+            Member(
+                path=_unique(f"{STATEMENTS}/{folders[statement.organisation_id]}/{name}", used),
+                opener=_opener(signing_round.final_pdf),
+                recorded_sha256=signing_round.final_pdf_sha256,
+            )
+        )
+    return members, unsealed
 
 
 def accession_deeds(partnership) -> list[Member]:
@@ -125,22 +172,15 @@ def accession_deeds(partnership) -> list[Member]:
     return []
 
 
-def _evidence(*, partnership, year, penvoerder_id, used: set[str]) -> tuple[list, dict, str]:
-    items = list(
+def _evidence_items(*, partnership, year) -> list[Evidence]:
+    return list(
         Evidence.objects.filter(year_of_line(year), partnership=partnership)
         .select_related("contribution__organisation", "cost_line")
         .order_by("uploaded_at", "pk")
     )
-    organisations = {
-        item.contribution.organisation_id: item.contribution.organisation
-        for item in items
-        if item.contribution_id
-    }
-    folders = _folders(organisations)
-    if penvoerder_id in folders:
-        cost_folder = f"{EVIDENCE}/{folders[penvoerder_id]}/{PROJECT_COSTS}"
-    else:
-        cost_folder = f"{EVIDENCE}/{PROJECT_COSTS}"
+
+
+def _evidence(items, folders, cost_folder: str, used: set[str]) -> list[Member]:
     members = []
     for item in items:
         line = item.contribution or item.cost_line
@@ -158,10 +198,7 @@ def _evidence(*, partnership, year, penvoerder_id, used: set[str]) -> tuple[list
                 recorded_size=item.size,
             )
         )
-    named = sorted(
-        ((folders[pk], organisations[pk].name) for pk in organisations), key=lambda row: row[0]
-    )
-    return members, named, cost_folder
+    return members
 
 
 def _audit_trail(events) -> bytes:
@@ -218,7 +255,7 @@ def _agreement(partnership, used: set[str]) -> tuple[list[Member], dict | None]:
 
 
 def bundle_contents(*, partnership, year: int | None) -> Contents:
-    """Every member but LEESMIJ.txt and MANIFEST.csv (bundle.services adds them)."""
+    """Every member but LEESMIJ.txt and MANIFEST.csv (bundle.building adds them)."""
     used: set[str] = {LEDGER, STATEMENT}
     agreement = agreement_of(partnership)
     pdf, ledger = statement_files(
@@ -228,19 +265,30 @@ def bundle_contents(*, partnership, year: int | None) -> Contents:
         members=[Member(path=LEDGER, data=ledger), Member(path=STATEMENT, data=pdf)]
     )
     statements = signed_statements(partnership, year)
-    used.update(member.path for member in statements)
-    evidence, folders, cost_folder = _evidence(
-        partnership=partnership,
-        year=year,
-        penvoerder_id=agreement.penvoerder_id if agreement else None,
-        used=used,
+    items = _evidence_items(partnership=partnership, year=year)
+    organisations = {s.organisation_id: s.organisation for s, _round in statements}
+    organisations.update(
+        (item.contribution.organisation_id, item.contribution.organisation)
+        for item in items
+        if item.contribution_id
     )
+    folders = _folders(organisations)
+    penvoerder_id = agreement.penvoerder_id if agreement else None
+    if penvoerder_id in folders:
+        cost_folder = f"{EVIDENCE}/{folders[penvoerder_id]}/{PROJECT_COSTS}"
+    else:
+        cost_folder = f"{EVIDENCE}/{PROJECT_COSTS}"
+    statement_members, unsealed = _statement_members(statements, folders, used)
+    evidence = _evidence(items, folders, cost_folder, used)
     agreement_members, agreement_info = _agreement(partnership, used)
     deeds = accession_deeds(partnership)
-    contents.members += [*statements, *evidence, *agreement_members, *deeds]
+    contents.members += [*statement_members, *evidence, *agreement_members, *deeds]
     contents.evidence_count = len(evidence)
-    contents.statement_count = len(statements)
-    contents.organisation_folders = folders
+    contents.statement_count = len(statement_members)
+    contents.unsealed_statement_count = unsealed
+    contents.organisation_folders = sorted(
+        ((folders[pk], organisations[pk].name) for pk in organisations), key=lambda row: row[0]
+    )
     contents.cost_folder = cost_folder
     contents.agreement = agreement_info
     contents.accession_deed_count = len(deeds)

@@ -40,7 +40,17 @@ def readme_text(
         "    noemt de SHA-256 van het grootboek, zodat de twee bij elkaar horen.",
         f"{STATEMENTS}/<organisatie>/",
         "    De ondertekende verklaringen cofinanciering van de bedrijven, verzegeld door",
-        f"    Sterk ({contents.statement_count} in dit dossier).",
+        f"    Sterk ({contents.statement_count} in dit dossier). De naam noemt het jaar, het",
+        "    nummer en het begin van het kenmerk; het grootboek noemt bij elke bijdrage de",
+        "    verklaring die haar certificeerde (kolom Kenmerk van de verklaring).",
+        *(
+            [
+                f"    {contents.unsealed_statement_count} ondertekende verklaring(en) zijn nog niet",
+                "    verzegeld en ontbreken daarom; maak het dossier later opnieuw.",
+            ]
+            if contents.unsealed_statement_count
+            else []
+        ),
         f"{EVIDENCE}/<organisatie>/",
         "    De bewijsstukken bij de bijdragen van elke organisatie. De naam van een bestand",
         "    begint met het jaar en de eerste acht tekens van het kenmerk van de regel in het",

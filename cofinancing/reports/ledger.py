@@ -3,8 +3,8 @@ the penvoerder's accountant asks for, as a workbook.
 
 - "Bijdragen": every contribution of the year (or the period), whatever its status: pledged
   and realised quantity and value, the realisation date, the rate and its justification,
-  why it does not count (funded elsewhere) or was cancelled, and its evidence files (names,
-  kinds, SHA-256);
+  why it does not count (funded elsewhere) or was cancelled, its evidence files (names,
+  kinds, SHA-256), and the company statement that certified it;
 - "Kosten": every cost line: price × quantity, budgeted and realised amount, eligible or
   why not, why it does not count, and its evidence files;
 - "Financiering": the funding lines;
@@ -58,7 +58,7 @@ def ledger_workbook(*, partnership, year: int | None) -> bytes:
     with translation.override("nl"):
         contributions = list(
             Contribution.objects.filter(_in_year(year), partnership=partnership)
-            .select_related("organisation", "activity")
+            .select_related("organisation", "activity", "certified_by")
             .order_by("year", "organisation__name", "kind", "pk")
         )
         cost_lines = list(
@@ -120,7 +120,7 @@ CONTRIBUTION_HEADERS = (
     N_("Pledged quantity"), N_("Pledged value"), N_("Realised on"), N_("Realised quantity"),
     N_("Realised value"), N_("Hourly rate"), N_("Justification of the rate"),
     N_("Machine identifier"), N_("Does not count because"), N_("Reason for cancelling"),
-    *FILE_HEADERS,
+    *FILE_HEADERS, N_("Certified by statement"), N_("Reference of the statement"),
 )  # fmt: skip
 # 1-based columns of the contribution sheet and their formats.
 _CONTRIBUTION_FORMATS = {
@@ -161,6 +161,7 @@ def _contributions(sheet, contributions: list[Contribution], evidence) -> None:
                 reason or None,
                 c.cancel_reason or None,
                 *_files(evidence.get(c.pk, [])),
+                *_certified_by(c),
             ],
         )
         writer.formats(row, _CONTRIBUTION_FORMATS)
@@ -172,6 +173,19 @@ def _contributions(sheet, contributions: list[Contribution], evidence) -> None:
         ],
     )
     writer.widths(38, 16, len(CONTRIBUTION_HEADERS))
+
+
+def _certified_by(contribution: Contribution) -> list:
+    """The company statement whose signing certified the contribution (docs/rules.md §23):
+    its number and year, and its reference (the accountant's bundle names its file so)."""
+    statement = contribution.certified_by
+    if statement is None:
+        return [None, None]
+    label = _("no. %(number)s of %(year)s") % {
+        "number": statement.number,
+        "year": statement.year or _("the period"),
+    }
+    return [label, str(statement.code)]
 
 
 def _totals(writer: SheetWriter, rows: list[tuple[str, int, Decimal]]) -> None:
