@@ -22,7 +22,7 @@ from io import BytesIO
 from django.db.models import Q
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 from openpyxl import Workbook
 
 from cofinancing.models import (
@@ -104,7 +104,12 @@ def _files(items: list[Evidence]) -> list:
     ]
 
 
-FILE_HEADERS = (N_("Evidence files"), N_("File names"), N_("Kinds of evidence"), N_("SHA-256"))
+FILE_HEADERS = (
+    gettext_noop("Evidence files"),
+    gettext_noop("File names"),
+    gettext_noop("Kinds of evidence"),
+    gettext_noop("SHA-256"),
+)
 
 
 def _header(sheet, headers) -> SheetWriter:
@@ -115,13 +120,29 @@ def _header(sheet, headers) -> SheetWriter:
 
 
 CONTRIBUTION_HEADERS = (
-    N_("Reference"), N_("Year"), N_("Organisation"), N_("KvK number"),
-    N_("Counts as business"), N_("Activity"), N_("Kind"), N_("Description"), N_("Status"),
-    N_("Pledged quantity"), N_("Pledged value"), N_("Realised on"), N_("Realised quantity"),
-    N_("Realised value"), N_("Hourly rate"), N_("Justification of the rate"),
-    N_("Machine identifier"), N_("Does not count because"), N_("Reason for cancelling"),
-    *FILE_HEADERS, N_("Certified by statement"), N_("Reference of the statement"),
-)  # fmt: skip
+    gettext_noop("Reference"),
+    gettext_noop("Year"),
+    gettext_noop("Organisation"),
+    gettext_noop("KvK number"),
+    gettext_noop("Counts as business"),
+    gettext_noop("Activity"),
+    gettext_noop("Kind"),
+    gettext_noop("Description"),
+    gettext_noop("Status"),
+    gettext_noop("Pledged quantity"),
+    gettext_noop("Pledged value"),
+    gettext_noop("Realised on"),
+    gettext_noop("Realised quantity"),
+    gettext_noop("Realised value"),
+    gettext_noop("Hourly rate"),
+    gettext_noop("Justification of the rate"),
+    gettext_noop("Machine identifier"),
+    gettext_noop("Does not count because"),
+    gettext_noop("Reason for cancelling"),
+    *FILE_HEADERS,
+    gettext_noop("Certified by statement"),
+    gettext_noop("Reference of the statement"),
+)
 # 1-based columns of the contribution sheet and their formats.
 _CONTRIBUTION_FORMATS = {
     10: QUANTITY_FORMAT, 11: EURO_FORMAT, 12: DATE_FORMAT, 13: QUANTITY_FORMAT, 14: EURO_FORMAT,
@@ -198,10 +219,21 @@ def _totals(writer: SheetWriter, rows: list[tuple[str, int, Decimal]]) -> None:
 
 
 COST_HEADERS = (
-    N_("Reference"), N_("Year"), N_("Cost category"), N_("Description"), N_("Activity"),
-    N_("Price"), N_("Quantity"), N_("Budgeted amount"), N_("Realised amount"), N_("Eligible"),
-    N_("Reason not eligible"), N_("Note"), N_("Does not count because"), *FILE_HEADERS,
-)  # fmt: skip
+    gettext_noop("Reference"),
+    gettext_noop("Year"),
+    gettext_noop("Cost category"),
+    gettext_noop("Description"),
+    gettext_noop("Activity"),
+    gettext_noop("Price"),
+    gettext_noop("Quantity"),
+    gettext_noop("Budgeted amount"),
+    gettext_noop("Realised amount"),
+    gettext_noop("Eligible"),
+    gettext_noop("Reason not eligible"),
+    gettext_noop("Note"),
+    gettext_noop("Does not count because"),
+    *FILE_HEADERS,
+)
 _COST_FORMATS = {6: EURO_FORMAT, 7: QUANTITY_FORMAT, 8: EURO_FORMAT, 9: EURO_FORMAT}
 
 
@@ -243,7 +275,13 @@ def _costs(sheet, cost_lines: list[CostLine], evidence) -> None:
     writer.widths(38, 16, len(COST_HEADERS))
 
 
-FUNDING_HEADERS = (N_("Reference"), N_("Year"), N_("Source"), N_("Description"), N_("Amount"))
+FUNDING_HEADERS = (
+    gettext_noop("Reference"),
+    gettext_noop("Year"),
+    gettext_noop("Source"),
+    gettext_noop("Description"),
+    gettext_noop("Amount"),
+)
 
 
 def _funding(sheet, funding_lines: list[FundingLine]) -> None:
@@ -264,10 +302,20 @@ def _funding(sheet, funding_lines: list[FundingLine]) -> None:
 
 
 EVIDENCE_HEADERS = (
-    N_("Proves"), N_("Reference"), N_("Year"), N_("Organisation"), N_("Description"),
-    N_("Kind of evidence"), N_("File name"), N_("Size (bytes)"), N_("Type"), N_("SHA-256"),
-    N_("Uploaded"), N_("Uploaded by"), N_("Note"),
-)  # fmt: skip
+    gettext_noop("Proves"),
+    gettext_noop("Reference"),
+    gettext_noop("Year"),
+    gettext_noop("Organisation"),
+    gettext_noop("Description"),
+    gettext_noop("Kind of evidence"),
+    gettext_noop("File name"),
+    gettext_noop("Size (bytes)"),
+    gettext_noop("Type"),
+    gettext_noop("SHA-256"),
+    gettext_noop("Uploaded"),
+    gettext_noop("Uploaded by"),
+    gettext_noop("Note"),
+)
 
 
 def _evidence(sheet, evidence: list[Evidence]) -> None:
