@@ -7,7 +7,9 @@ from simple_history.admin import SimpleHistoryAdmin
 from cofinancing.models import (
     AnnualStatement,
     Budget,
+    CompanyStatement,
     Contribution,
+    ContributionStatus,
     CostLine,
     Evidence,
     FundingLine,
@@ -15,6 +17,7 @@ from cofinancing.models import (
 )
 from cofinancing.services.contributions import contribution_value
 from cofinancing.services.evidence import evidence_delete
+from cofinancing.services.statement_voiding import contributions_changed
 from sterk.money import round_money
 
 
@@ -33,6 +36,15 @@ class ContributionAdminForm(forms.ModelForm):
         budget = Budget.objects.select_related("scheme").filter(partnership=partnership).first()
         if budget is None:
             raise ValidationError(_("This partnership has no budget (scheme) yet."))
+        if cleaned.get("status") == ContributionStatus.CERTIFIED and not (
+            self.instance.pk and self.instance.is_certified
+        ):
+            raise ValidationError(
+                _(
+                    "A contribution is certified by the company's signed statement, not by "
+                    "entering it."
+                )
+            )
         if cleaned.get("kind"):
             self.instance.value = contribution_value(
                 budget=budget, kind=cleaned["kind"], fields=cleaned
@@ -98,8 +110,14 @@ class ContributionAdmin(SimpleHistoryAdmin):
     # (cofinancing/services/realisation.py); a certified contribution is never changed.
     readonly_fields = [
         "code", "value", "created_at", "realised_on", "realised_quantity", "realised_value",
-        "cancel_reason",
+        "cancel_reason", "certified_by",
     ]  # fmt: skip
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change:
+            # A statement out for signing that lists it is voided (docs/rules.md §23).
+            contributions_changed([obj.pk], user=request.user, what="admin")
 
     def get_readonly_fields(self, request, obj=None):
         if obj is not None and obj.is_certified:
@@ -226,4 +244,23 @@ class AnnualStatementAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CompanyStatement)
+class CompanyStatementAdmin(admin.ModelAdmin):
+    """Read only: statements are made, sent and voided from the app (§23)."""
+
+    list_display = ["organisation", "year", "number", "status", "total", "created_at"]
+    list_filter = ["partnership", "year", "status"]
+    list_select_related = ["organisation"]
+    search_fields = ["organisation__name", "pdf_sha256", "snapshot_sha256"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

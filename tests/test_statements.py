@@ -224,3 +224,35 @@ def test_send_for_a_year_counts_and_leaves_statements_out_alone(
     assert send(budget, leader, capture, year=2026).made == []
     with pytest.raises(ValidationError):
         send(budget, leader, capture, year=2031)
+
+
+def test_the_admin_refuses_to_certify_or_change_a_certified_contribution(
+    admin_client, no_scopes, partnership, leader, capture
+):
+    from django.urls import reverse
+
+    budget, (company, other) = region(partnership)
+    send(budget, leader, capture, organisations=[company])
+    statement = CompanyStatement.objects.get(organisation=company)
+    sign(SignatureRequest.objects.get(round__document=statement.document), capture=capture)
+    certified = Contribution.objects.filter(organisation=company).first()
+    page = admin_client.get(
+        reverse("admin:cofinancing_contribution_change", args=[certified.pk])
+    ).content.decode()
+    assert 'name="description"' not in page  # every field read only
+    uncertified = Contribution.objects.filter(organisation=other).first()
+    url = reverse("admin:cofinancing_contribution_change", args=[uncertified.pk])
+    form = {
+        "partnership": partnership.pk,
+        "organisation": other.pk,
+        "year": 2025,
+        "kind": "labour",
+        "description": "Gastles",
+        "status": ContributionStatus.CERTIFIED,
+        "hours": "12.5",
+        "hourly_rate": "50.00",
+    }
+    response = admin_client.post(url, form)
+    assert response.status_code == 200  # the form again, with the error
+    uncertified.refresh_from_db()
+    assert uncertified.status == ContributionStatus.REALISED

@@ -3,7 +3,7 @@ of queries however many organisations."""
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch, Sum
+from django.db.models import Count, Exists, OuterRef, Prefetch, Sum
 
 from cofinancing.models import CompanyStatement, Contribution, StatementStatus
 from cofinancing.statements.services import uncertified
@@ -127,4 +127,29 @@ def _waiting_row(organisation, facts) -> Row:
         state="not_sent",
         count=facts["count"],
         total=facts["total"],
+    )
+
+
+def disputed_lines(*, partnership, year: int | None) -> list:
+    """The contributions a declined statement of the year (or of any year, for the period)
+    disputes, with that statement: one query."""
+    rows = CompanyStatement.disputed.through.objects.filter(
+        companystatement__partnership=partnership,
+        companystatement__status=StatementStatus.DECLINED,
+    ).select_related("companystatement__organisation", "contribution")
+    if year is not None:
+        rows = rows.filter(companystatement__year=year)
+    return list(rows.order_by("companystatement__organisation__name", "contribution_id"))
+
+
+def statements_of(contribution) -> list[CompanyStatement]:
+    """The statements that list a contribution, newest first, each marked `is_disputed`:
+    one query."""
+    disputes = CompanyStatement.disputed.through.objects.filter(
+        companystatement_id=OuterRef("pk"), contribution_id=contribution.pk
+    )
+    return list(
+        CompanyStatement.objects.filter(contributions=contribution)
+        .annotate(is_disputed=Exists(disputes))
+        .order_by("-created_at", "-pk")
     )

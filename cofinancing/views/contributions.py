@@ -17,6 +17,7 @@ from cofinancing.selectors import contributions as selectors
 from cofinancing.selectors.evidence import evidence_state
 from cofinancing.selectors.summary import partnership_budget, threshold_facts
 from cofinancing.services import contributions as services
+from cofinancing.statements.selectors import statements_of
 from partners.tenancy import partnership_view
 from sterk.lists import paginate
 
@@ -193,6 +194,7 @@ def contribution_detail(request, tenant, code):
         "realise_form": RealiseForm(contribution=contribution) if realisable else None,
         "history": selectors.contribution_history(contribution=contribution),
         "evidence": evidence_state(contribution=contribution),
+        "statements": statements_of(contribution),
     }
     if tenant.can_write:
         context["evidence_form"] = EvidenceForm(suggested_kind=context["evidence"].first_missing)

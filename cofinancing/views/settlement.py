@@ -7,6 +7,7 @@ from cofinancing.panels import settlement_panels
 from cofinancing.selectors.evidence import missing_evidence
 from cofinancing.selectors.settlement import settlement as settlement_of
 from cofinancing.selectors.summary import partnership_budget
+from cofinancing.statements.selectors import disputed_lines
 from partners.tenancy import partnership_view
 
 MISSING_SHOWN = 10  # the rest on the missing-evidence page
@@ -37,11 +38,13 @@ def settlement(request, tenant):
     partnership = tenant.partnership
     budget = partnership_budget(partnership=partnership)
     data = year = missing = None
+    disputed = []
     panels = []
     if budget is not None:
         year = _year(request.GET.get("year"), budget.scheme.years)
         data = settlement_of(partnership=partnership, budget=budget, year=year)
         missing = _missing(partnership=partnership, year=year)
+        disputed = disputed_lines(partnership=partnership, year=year)
         panels = settlement_panels(tenant=tenant, year=year)
     return render(
         request,
@@ -52,6 +55,7 @@ def settlement(request, tenant):
             "settlement": data,
             "year": year,
             "missing_evidence": missing,
+            "disputed": disputed,
             "panels": panels,
         },
     )
