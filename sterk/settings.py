@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "cofinancing",
     "signing",
     "agreements",
+    "bundle",
 ]
 
 MIDDLEWARE = [
@@ -187,6 +188,9 @@ TASKS = {
 TASK_TIME_LIMIT = env_int("TASK_TIME_LIMIT", 10 * 60, minimum=1)
 TASK_TIME_LIMITS: dict[str, int] = {}
 TASK_MAX_RECOVERIES = env_int("TASK_MAX_RECOVERIES", 3)
+# The accountant's bundle is built in the request when its evidence weighs at most this
+# (bytes), else by a background task whose progress the page shows (docs/rules.md §24).
+BUNDLE_INLINE_MAX_BYTES = env_int("BUNDLE_INLINE_MAX_BYTES", 50 * 1024 * 1024, minimum=0)
 # /healthz answers 503 when a queue's oldest waiting item is older than this (seconds).
 HEALTH_QUEUE_MAX_AGE = env_int("HEALTH_QUEUE_MAX_AGE", 15 * 60, minimum=1)
 

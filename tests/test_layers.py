@@ -25,6 +25,7 @@ PACKAGES = (
     "activities",
     "cofinancing",
     "agreements",
+    "bundle",
 )
 BROKEN = re.compile(r" BROKEN( \(\d+ ignored imports?\))?$")
 
@@ -76,6 +77,9 @@ def code_copy(tmp_path):
         ("signing/state.py", "from signing.steps import VERIFIED_TTL", "No import cycles"),
         ("outbox/services.py", "from partners.models import Partnership", "The mail outbox"),
         ("outbox/listeners.py", "from signing.delivery import link", "The mail outbox"),
+        ("agreements/selectors.py", "from bundle.models import BundleBuild", "Layers:"),
+        ("cofinancing/panels.py", "import bundle.panels", "Layers:"),
+        ("bundle/archive.py", "from bundle.services import README", "No import cycles"),
     ],
 )
 def test_a_forbidden_import_breaks_its_contract(code_copy, module, line, contract):

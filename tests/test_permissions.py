@@ -20,6 +20,7 @@ from outbox.models import Message
 from partners.models import Invitation, Membership, Role
 from partners.services import members as services
 from signing import services as signing
+from tests.bundle_data import ready_build
 from tests.factories import (
     ActivityFactory,
     BudgetFactory,
@@ -374,6 +375,13 @@ MATRIX = [
         kwargs=("slug", "code:company_statement"),
         data={"reason": "", "deadline": "__deadline__"},
     ),
+    # The accountant's bundle (docs/rules.md §24): every member sees the builds, only
+    # leaders build and download (the ZIP gathers every evidence file). The context's build
+    # is ready with a (tiny) file.
+    Case("bundle:build-list", READ, kwargs=("slug",)),
+    Case("bundle:build-create", LEAD_POST, method="post", kwargs=("slug",), data={"year": "2026"}),
+    Case("bundle:build-detail", READ, kwargs=("slug", "code:build")),
+    Case("bundle:build-download", LEAD, kwargs=("slug", "code:build")),
     # Agreements
     Case("agreements:agreement-list", READ, kwargs=("slug",)),
     Case("agreements:agreement-settings", LEAD, kwargs=("slug",)),
@@ -488,6 +496,7 @@ def context(partnership, leader, editor, viewer, outsider):
         funding_line = FundingLineFactory(partnership=partnership)
         statement = rendered_statement(partnership)
         company_statement = sent_statement(partnership, leader)
+        build = ready_build(partnership, leader)
         evidence = evidence_add(
             partnership=partnership,
             user=leader,
@@ -514,6 +523,7 @@ def context(partnership, leader, editor, viewer, outsider):
         "statement": statement.code,
         "company_statement": company_statement.code,
         "statement_year": "2025",
+        "build": build.code,
         "block": "2025-2026",
         "evidence": evidence.code,
         "goal": goal.code,

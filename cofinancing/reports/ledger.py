@@ -3,8 +3,8 @@ the penvoerder's accountant asks for, as a workbook.
 
 - "Bijdragen": every contribution of the year (or the period), whatever its status: pledged
   and realised quantity and value, the realisation date, the rate and its justification,
-  why it does not count (funded elsewhere) or was cancelled, and its evidence files (names,
-  kinds, SHA-256);
+  why it does not count (funded elsewhere) or was cancelled, its evidence files (names,
+  kinds, SHA-256), and the company statement that certified it;
 - "Kosten": every cost line: price × quantity, budgeted and realised amount, eligible or
   why not, why it does not count, and its evidence files;
 - "Financiering": the funding lines;
@@ -58,7 +58,7 @@ def ledger_workbook(*, partnership, year: int | None) -> bytes:
     with translation.override("nl"):
         contributions = list(
             Contribution.objects.filter(_in_year(year), partnership=partnership)
-            .select_related("organisation", "activity")
+            .select_related("organisation", "activity", "certified_by")
             .order_by("year", "organisation__name", "kind", "pk")
         )
         cost_lines = list(
@@ -120,13 +120,29 @@ def _header(sheet, headers) -> SheetWriter:
 
 
 CONTRIBUTION_HEADERS = (
-    gettext_noop("Reference"), gettext_noop("Year"), gettext_noop("Organisation"), gettext_noop("KvK number"),
-    gettext_noop("Counts as business"), gettext_noop("Activity"), gettext_noop("Kind"), gettext_noop("Description"), gettext_noop("Status"),
-    gettext_noop("Pledged quantity"), gettext_noop("Pledged value"), gettext_noop("Realised on"), gettext_noop("Realised quantity"),
-    gettext_noop("Realised value"), gettext_noop("Hourly rate"), gettext_noop("Justification of the rate"),
-    gettext_noop("Machine identifier"), gettext_noop("Does not count because"), gettext_noop("Reason for cancelling"),
+    gettext_noop("Reference"),
+    gettext_noop("Year"),
+    gettext_noop("Organisation"),
+    gettext_noop("KvK number"),
+    gettext_noop("Counts as business"),
+    gettext_noop("Activity"),
+    gettext_noop("Kind"),
+    gettext_noop("Description"),
+    gettext_noop("Status"),
+    gettext_noop("Pledged quantity"),
+    gettext_noop("Pledged value"),
+    gettext_noop("Realised on"),
+    gettext_noop("Realised quantity"),
+    gettext_noop("Realised value"),
+    gettext_noop("Hourly rate"),
+    gettext_noop("Justification of the rate"),
+    gettext_noop("Machine identifier"),
+    gettext_noop("Does not count because"),
+    gettext_noop("Reason for cancelling"),
     *FILE_HEADERS,
-)  # fmt: skip
+    gettext_noop("Certified by statement"),
+    gettext_noop("Reference of the statement"),
+)
 # 1-based columns of the contribution sheet and their formats.
 _CONTRIBUTION_FORMATS = {
     10: QUANTITY_FORMAT, 11: EURO_FORMAT, 12: DATE_FORMAT, 13: QUANTITY_FORMAT, 14: EURO_FORMAT,
@@ -166,6 +182,7 @@ def _contributions(sheet, contributions: list[Contribution], evidence) -> None:
                 reason or None,
                 c.cancel_reason or None,
                 *_files(evidence.get(c.pk, [])),
+                *_certified_by(c),
             ],
         )
         writer.formats(row, _CONTRIBUTION_FORMATS)
@@ -179,6 +196,19 @@ def _contributions(sheet, contributions: list[Contribution], evidence) -> None:
     writer.widths(38, 16, len(CONTRIBUTION_HEADERS))
 
 
+def _certified_by(contribution: Contribution) -> list:
+    """The company statement whose signing certified the contribution (docs/rules.md §23):
+    its number and year, and its reference (the accountant's bundle names its file so)."""
+    statement = contribution.certified_by
+    if statement is None:
+        return [None, None]
+    label = _("no. %(number)s of %(year)s") % {
+        "number": statement.number,
+        "year": statement.year or _("the period"),
+    }
+    return [label, str(statement.code)]
+
+
 def _totals(writer: SheetWriter, rows: list[tuple[str, int, Decimal]]) -> None:
     writer.blank()
     for label, column, amount in rows:
@@ -189,10 +219,21 @@ def _totals(writer: SheetWriter, rows: list[tuple[str, int, Decimal]]) -> None:
 
 
 COST_HEADERS = (
-    gettext_noop("Reference"), gettext_noop("Year"), gettext_noop("Cost category"), gettext_noop("Description"), gettext_noop("Activity"),
-    gettext_noop("Price"), gettext_noop("Quantity"), gettext_noop("Budgeted amount"), gettext_noop("Realised amount"), gettext_noop("Eligible"),
-    gettext_noop("Reason not eligible"), gettext_noop("Note"), gettext_noop("Does not count because"), *FILE_HEADERS,
-)  # fmt: skip
+    gettext_noop("Reference"),
+    gettext_noop("Year"),
+    gettext_noop("Cost category"),
+    gettext_noop("Description"),
+    gettext_noop("Activity"),
+    gettext_noop("Price"),
+    gettext_noop("Quantity"),
+    gettext_noop("Budgeted amount"),
+    gettext_noop("Realised amount"),
+    gettext_noop("Eligible"),
+    gettext_noop("Reason not eligible"),
+    gettext_noop("Note"),
+    gettext_noop("Does not count because"),
+    *FILE_HEADERS,
+)
 _COST_FORMATS = {6: EURO_FORMAT, 7: QUANTITY_FORMAT, 8: EURO_FORMAT, 9: EURO_FORMAT}
 
 
@@ -261,10 +302,20 @@ def _funding(sheet, funding_lines: list[FundingLine]) -> None:
 
 
 EVIDENCE_HEADERS = (
-    gettext_noop("Proves"), gettext_noop("Reference"), gettext_noop("Year"), gettext_noop("Organisation"), gettext_noop("Description"),
-    gettext_noop("Kind of evidence"), gettext_noop("File name"), gettext_noop("Size (bytes)"), gettext_noop("Type"), gettext_noop("SHA-256"),
-    gettext_noop("Uploaded"), gettext_noop("Uploaded by"), gettext_noop("Note"),
-)  # fmt: skip
+    gettext_noop("Proves"),
+    gettext_noop("Reference"),
+    gettext_noop("Year"),
+    gettext_noop("Organisation"),
+    gettext_noop("Description"),
+    gettext_noop("Kind of evidence"),
+    gettext_noop("File name"),
+    gettext_noop("Size (bytes)"),
+    gettext_noop("Type"),
+    gettext_noop("SHA-256"),
+    gettext_noop("Uploaded"),
+    gettext_noop("Uploaded by"),
+    gettext_noop("Note"),
+)
 
 
 def _evidence(sheet, evidence: list[Evidence]) -> None:

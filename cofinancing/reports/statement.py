@@ -244,19 +244,43 @@ def render_pdf(context: dict) -> bytes:
     return document.write_pdf(stylesheets=stylesheets(CSS, fetcher, STYLESHEET))
 
 
-def render_statement_files(statement: AnnualStatement) -> tuple[bytes, bytes]:
-    """The PDF and the ledger of a statement, from the data as it is now; the PDF names the
-    ledger by its SHA-256, so the two belong together."""
-    partnership = statement.partnership
+def statement_files(
+    *,
+    partnership,
+    year: int | None,
+    reference: str | None,
+    made_by: str = "",
+    made_at=None,
+    finish_ledger=None,
+) -> tuple[bytes, bytes]:
+    """The PDF and the ledger of `year` (None: the period) from the data as it is now; the
+    PDF names the ledger by its SHA-256, so the two belong together. `reference` is printed
+    as the statement's mark (None: the ledger's SHA-256); without `made_at` the PDF prints no time, so the same data
+    gives the same bytes (the accountant's bundle, docs/rules.md §24, which also passes
+    `finish_ledger` to give the workbook fixed dates before its SHA-256 is printed)."""
     budget = partnership_budget(partnership=partnership)
     if budget is None:
         raise ValueError("the partnership has no budget (no scheme chosen)")
-    ledger = ledger_workbook(partnership=partnership, year=statement.year)
-    context = statement_context(partnership=partnership, budget=budget, year=statement.year)
+    ledger = ledger_workbook(partnership=partnership, year=year)
+    if finish_ledger is not None:
+        ledger = finish_ledger(ledger)
+    context = statement_context(partnership=partnership, budget=budget, year=year)
+    ledger_sha256 = bytes_hash(ledger)
     context.update(
-        statement=statement,
-        made_by=str(statement.created_by) if statement.created_by else "",
-        made_at=timezone.localtime(statement.created_at),
-        ledger_sha256=bytes_hash(ledger),
+        reference=reference or ledger_sha256,
+        made_by=made_by,
+        made_at=made_at,
+        ledger_sha256=ledger_sha256,
     )
     return render_pdf(context), ledger
+
+
+def render_statement_files(statement: AnnualStatement) -> tuple[bytes, bytes]:
+    """The PDF and the ledger of a kept statement, from the data as it is now."""
+    return statement_files(
+        partnership=statement.partnership,
+        year=statement.year,
+        reference=str(statement.code),
+        made_by=str(statement.created_by) if statement.created_by else "",
+        made_at=timezone.localtime(statement.created_at),
+    )

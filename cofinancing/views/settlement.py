@@ -3,6 +3,7 @@
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from cofinancing.panels import settlement_panels
 from cofinancing.selectors.evidence import missing_evidence
 from cofinancing.selectors.settlement import settlement as settlement_of
 from cofinancing.selectors.summary import partnership_budget
@@ -38,11 +39,13 @@ def settlement(request, tenant):
     budget = partnership_budget(partnership=partnership)
     data = year = missing = None
     disputed = []
+    panels = []
     if budget is not None:
         year = _year(request.GET.get("year"), budget.scheme.years)
         data = settlement_of(partnership=partnership, budget=budget, year=year)
         missing = _missing(partnership=partnership, year=year)
         disputed = disputed_lines(partnership=partnership, year=year)
+        panels = settlement_panels(tenant=tenant, year=year)
     return render(
         request,
         "cofinancing/settlement/settlement.html",
@@ -53,5 +56,6 @@ def settlement(request, tenant):
             "year": year,
             "missing_evidence": missing,
             "disputed": disputed,
+            "panels": panels,
         },
     )
