@@ -61,6 +61,11 @@ urlpatterns = [
         name="contribution-unrealise",
     ),
     path(
+        "cofinancing/contributions/<uuid:code>/reinstate/",
+        realisation.contribution_reinstate,
+        name="contribution-reinstate",
+    ),
+    path(
         "cofinancing/contributions/<uuid:code>/cancel/",
         realisation.contribution_cancel,
         name="contribution-cancel",

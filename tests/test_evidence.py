@@ -541,3 +541,25 @@ def test_the_admin_lists_evidence_and_cannot_add_or_replace_files(
         )
     assert not Evidence.objects.filter(pk=evidence.pk).exists()
     assert not storage.exists(stored)
+
+
+def test_the_same_file_is_attached_once(partnership, leader):
+    from django.core.exceptions import ValidationError
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django_scopes import scopes_disabled
+
+    from cofinancing.models import Evidence
+    from cofinancing.services.evidence import evidence_add
+    from tests.factories import ContributionFactory
+
+    with scopes_disabled():
+        contribution = ContributionFactory(organisation__partnership=partnership, status="realised")
+        data = b"datum;uren\r\n2026-03-01;4\r\n"
+        evidence_add(partnership=partnership, user=leader, contribution=contribution,
+                     kind="hours_statement", file=SimpleUploadedFile("uren.csv", data))  # fmt: skip
+        with pytest.raises(ValidationError) as error:
+            evidence_add(partnership=partnership, user=leader, contribution=contribution,
+                         kind="hours_statement",
+                         file=SimpleUploadedFile("uren-kopie.csv", data))  # fmt: skip
+        assert "uren.csv" in error.value.message_dict["file"][0]
+        assert Evidence.objects.filter(contribution=contribution).count() == 1

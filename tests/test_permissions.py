@@ -250,8 +250,15 @@ MATRIX = [
         kwargs=("slug", "code:contribution"),
         data={"realised_on": "2026-03-02", "realised_quantity": "8"},
     ),
+    Case("cofinancing:contribution-unrealise", WRITE, kwargs=("slug", "code:contribution")),
     Case(
         "cofinancing:contribution-unrealise",
+        WRITE_POST,
+        method="post",
+        kwargs=("slug", "code:contribution"),
+    ),
+    Case(
+        "cofinancing:contribution-reinstate",
         WRITE_POST,
         method="post",
         kwargs=("slug", "code:contribution"),

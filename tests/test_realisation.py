@@ -428,15 +428,32 @@ def test_cancel_asks_first_and_shows_the_reason_escaped(editor_client, budget, c
     assert SCRIPT not in page and ESCAPED in page
 
 
-def test_undo_is_posted_from_the_detail_page(editor_client, budget, company, leader):
+def test_undo_asks_first_and_is_posted(editor_client, budget, company, leader):
     contribution = realise(budget, lessons(budget, company, leader), leader, D("90"))
+    page = editor_client.get(url("contribution-unrealise", code=contribution.code))
+    assert page.status_code == 200 and b'<form method="post"' in page.content
+    contribution.refresh_from_db()
+    assert contribution.status == "realised"  # asking changed nothing
     response = editor_client.post(url("contribution-unrealise", code=contribution.code))
     assert response.status_code == 302
     contribution.refresh_from_db()
     assert contribution.status == "pledged"
-    assert (
-        editor_client.get(url("contribution-unrealise", code=contribution.code)).status_code == 405
-    )
+
+
+def test_a_cancellation_can_be_undone_back_to_the_status_before(
+    editor_client, budget, company, leader
+):
+    contribution = realise(budget, lessons(budget, company, leader), leader, D("84"))
+    cancel = url("contribution-cancel", code=contribution.code)
+    editor_client.post(cancel, {"reason": "Het bedrijf trok de toezegging in, per abuis."})
+    contribution.refresh_from_db()
+    assert contribution.status == "cancelled"
+    page = editor_client.get(url("contribution-detail", code=contribution.code)).content.decode()
+    assert url("contribution-reinstate", code=contribution.code) in page
+    editor_client.post(url("contribution-reinstate", code=contribution.code))
+    contribution.refresh_from_db()
+    assert (contribution.status, contribution.cancel_reason) == ("realised", "")
+    assert contribution.realised_quantity == D("84")
 
 
 def test_a_viewer_cannot_realise_or_cancel(client, viewer, budget, company, leader):

@@ -55,6 +55,12 @@ class EvidenceState:
     files: list[Evidence]
     needed: tuple[str, ...]
     missing: tuple[str, ...]
+    # What it will need once it is claimed: the upload form suggests the first of these.
+    will_need: tuple[str, ...] = ()
+
+    @property
+    def suggested_kind(self) -> str | None:
+        return self.first_missing or next(iter(self.will_need), None)
 
     @property
     def needed_labels(self) -> list[str]:
@@ -77,14 +83,22 @@ def evidence_state(
     if contribution is not None:
         files = Evidence.objects.filter(contribution=contribution)
         needed = contribution_needs(contribution)
+        activity = contribution.activity
+        will_need = rules.contribution_needs(
+            kind=contribution.kind,
+            realised=True,
+            internship=activity is not None and activity.form == CooperationForm.INTERNSHIPS,
+        )
     else:
         files = Evidence.objects.filter(cost_line=cost_line)
         needed = cost_line_needs(cost_line)
+        will_need = rules.COST_LINE_EVIDENCE.get(cost_line.category, rules.PAID)
     files = list(files.select_related("uploaded_by").order_by("uploaded_at", "pk"))
     return EvidenceState(
         files=files,
         needed=needed,
         missing=rules.missing(needed, (evidence.kind for evidence in files)),
+        will_need=rules.missing(will_need, (evidence.kind for evidence in files)),
     )
 
 

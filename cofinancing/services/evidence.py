@@ -168,16 +168,37 @@ def evidence_add(
         uploaded_by=user,
     )
     evidence.full_clean(exclude=["file", "partnership", "contribution", "cost_line", "uploaded_by"])
+    _refuse_twice(evidence)
     evidence.file.save(name, file, save=False)
     try:
         with transaction.atomic():
             _lock(proven, partnership)
+            _refuse_twice(evidence)  # again under the lock: a double submit adds it once
             evidence.save()
     except BaseException:
         # The row was not saved: its file must not stay behind.
         evidence.file.storage.delete(evidence.file.name)
         raise
     return evidence
+
+
+def _refuse_twice(evidence: Evidence) -> None:
+    """The same file (by its SHA-256) proves a line once."""
+    same = (
+        Evidence.objects.filter(
+            contribution=evidence.contribution,
+            cost_line=evidence.cost_line,
+            sha256=evidence.sha256,
+        )
+        .values_list("name", flat=True)
+        .first()
+    )
+    if same is not None:
+        raise _refused(
+            "file",
+            _("This file is already attached, as “%(name)s”.") % {"name": same},
+            "duplicate",
+        )
 
 
 def evidence_delete(*, evidence: Evidence) -> None:

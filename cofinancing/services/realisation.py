@@ -181,10 +181,11 @@ def contribution_realise(
     return current
 
 
-def _status_before_realising(contribution: Contribution) -> str:
-    """Confirmed when the pledge was confirmed before it was realised, else pledged."""
+def _status_before_realising(contribution: Contribution, among=STILL_PLEDGED) -> str:
+    """Confirmed when the pledge was confirmed before it was realised, else pledged (or,
+    with `among`, the latest of those statuses it had)."""
     previous = (
-        contribution.history.filter(status__in=STILL_PLEDGED)
+        contribution.history.filter(status__in=among)
         .order_by("-history_date", "-history_id")
         .values_list("status", flat=True)
         .first()
@@ -248,4 +249,26 @@ def contribution_cancel(
     current._history_user = user
     current.save()
     statements_out_changed([current.pk], user=user, what=_("cancelled"))
+    return current
+
+
+@transaction.atomic
+def contribution_reinstate(*, budget: Budget, contribution: Contribution, user) -> Contribution:
+    """Undo a cancellation: back to the status it had before (pledged, confirmed or, with
+    its realisation kept, realised). Nothing happens to one that is not cancelled."""
+    current = _locked(budget, contribution)
+    if current.status != ContributionStatus.CANCELLED:
+        return current
+    among = (*STILL_PLEDGED, ContributionStatus.REALISED)
+    status = _status_before_realising(current, among=among)
+    if status == ContributionStatus.REALISED and current.realised_value is None:
+        status = ContributionStatus.PLEDGED
+    current.status = status
+    current.cancel_reason = ""
+    if current.kind == DEPRECIATION:
+        machine_guard(budget=budget, contribution=current)
+    current.full_clean(exclude=["partnership", "created_by"])
+    current._change_reason = "cancellation undone"
+    current._history_user = user
+    current.save()
     return current

@@ -199,8 +199,8 @@ def contribution_detail(request, tenant, code):
         "evidence": evidence_state(contribution=contribution),
         "statements": statements_of(contribution),
     }
-    if tenant.can_write:
-        context["evidence_form"] = EvidenceForm(suggested_kind=context["evidence"].first_missing)
+    if tenant.can_write and contribution.status != ContributionStatus.CANCELLED:
+        context["evidence_form"] = EvidenceForm(suggested_kind=context["evidence"].suggested_kind)
     return render(request, "cofinancing/contributions/contribution_detail.html", context)
 
 

@@ -147,7 +147,7 @@ def cost_line_evidence(request, tenant, code):
         "tenant": tenant,
         "cost_line": cost_line,
         "state": state,
-        "form": EvidenceForm(suggested_kind=state.first_missing) if tenant.can_write else None,
+        "form": EvidenceForm(suggested_kind=state.suggested_kind) if tenant.can_write else None,
     }
     return render(request, "cofinancing/evidence/cost_line_evidence.html", context)
 

@@ -85,12 +85,19 @@ def contribution_realise(request, tenant, code):
 
 
 @partnership_view(need="write")
-@require_POST
+@require_http_methods(["GET", "POST"])
 def contribution_unrealise(request, tenant, code):
+    """Asks first (GET): undoing clears the date and the quantity that were recorded."""
     contribution = _contribution(tenant, code)
     budget = _budget(request, tenant)
     if budget is None:
         return _to_detail(tenant, contribution)
+    if request.method != "POST":
+        return render(
+            request,
+            "cofinancing/contributions/contribution_unrealise.html",
+            {"tenant": tenant, "contribution": contribution},
+        )
     try:
         services.contribution_unrealise(budget=budget, contribution=contribution, user=request.user)
     except ValidationError as error:
@@ -130,3 +137,19 @@ def contribution_cancel(request, tenant, code):
         "cofinancing/contributions/contribution_cancel.html",
         {"tenant": tenant, "contribution": contribution, "form": form},
     )
+
+
+@partnership_view(need="write")
+@require_POST
+def contribution_reinstate(request, tenant, code):
+    contribution = _contribution(tenant, code)
+    budget = _budget(request, tenant)
+    if budget is None:
+        return _to_detail(tenant, contribution)
+    try:
+        services.contribution_reinstate(budget=budget, contribution=contribution, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The cancellation was undone; the contribution counts again."))
+    return _to_detail(tenant, contribution)
