@@ -171,3 +171,20 @@ def test_hostile_cost_line_texts_are_escaped_on_the_budget_page(editor_client, b
         content = page.content.decode()
         assert SCRIPT not in content
         assert ESCAPED in content
+
+
+def test_a_cost_of_a_year_to_come_is_not_realised_yet(budget):
+    from django.core.exceptions import ValidationError
+    from django.utils import timezone
+
+    from cofinancing.services.budget import cost_line_save
+
+    next_year = timezone.localdate().year + 1
+    if next_year > budget.scheme.end_year:
+        pytest.skip("the scheme has no year to come")
+    with pytest.raises(ValidationError) as error:
+        cost_line_save(
+            budget=budget, year=next_year, category="rent", description="Huur lokaal",
+            unit_price=D("100.00"), quantity=D("1"), realised_amount=D("100.00"),
+        )  # fmt: skip
+    assert "realised_amount" in error.value.message_dict

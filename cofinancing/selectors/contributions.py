@@ -73,7 +73,8 @@ def contribution_totals(*, contributions: QuerySet[Contribution]) -> Contributio
     realised_value = Coalesce("realised_value", "value")
     row = contributions.order_by().aggregate(
         count=Count("pk"),
-        total=Sum("value"),
+        # A cancelled contribution is listed but adds up nowhere, not even here.
+        total=Sum("value", filter=Q(status__in=PLEDGED_AND_UP)),
         counted=Sum("value", filter=counted),
         business=Sum("value", filter=counted & business),
         realised=Sum(realised_value, filter=realised),

@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.db.models import ProtectedError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -166,6 +167,17 @@ def cost_line_save(
         realisation["ineligible_reason"] = realisation["ineligible_note"] = ""
     errors = _check_line(budget=budget, year=year, activity=activity)
     errors |= _realisation_errors(**realisation)
+    if (
+        realisation["realised_amount"] is not None
+        and "realised_amount" not in errors
+        and realised_amount is not UNCHANGED
+        and isinstance(year, int)
+        and year > timezone.localdate().year
+    ):
+        errors["realised_amount"] = [
+            _("A cost of %(year)s is realised from %(year)s on: leave this empty until then.")
+            % {"year": year}
+        ]
     if unit_price is None or unit_price < ZERO:
         errors["unit_price"] = [_("Enter a price of 0 or more.")]
     elif unit_price > MAX_AMOUNT:
