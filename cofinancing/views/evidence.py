@@ -226,6 +226,8 @@ def evidence_missing(request, tenant):
         "rows": page.object_list,
         "query": query.urlencode(),
         "total": len(rows),
+        # A year still to come has nothing realised: no evidence is due yet, not "complete".
+        "year_to_come": (form.values().get("year") or 0) > timezone.localdate().year,
     }
     return render(request, "cofinancing/evidence/missing.html", context)
 
