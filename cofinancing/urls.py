@@ -195,6 +195,11 @@ urlpatterns += [
         name="company-statement-pdf",
     ),
     path(
+        "cofinancing/company-statement/<uuid:code>/render/",
+        statements.statement_render,
+        name="company-statement-render",
+    ),
+    path(
         "cofinancing/company-statement/<uuid:code>/void/",
         statements.statement_void,
         name="company-statement-void",

@@ -16,17 +16,23 @@ slow costs time, not a second document.
 
 Apps add recoveries of their own (work stuck without a task row, e.g. after the Immediate
 backend crashed in a request) with `register_recovery`; `manage.py recover_tasks` runs
-them all. This module imports no app.
+them all. `StuckRenders` is that recovery for a document whose file a task renders (the
+annual statement, the company statement). This module imports no app.
 """
 
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 
 from django.conf import settings
-from django.core.exceptions import SuspiciousOperation
+from django.core.exceptions import SuspiciousOperation, ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django_scopes import scopes_disabled
 from django_tasks_db.compat import InvalidTaskBackend, TaskResultStatus, task_finished
 from django_tasks_db.models import DBTaskResult
 from django_tasks_db.utils import exclusive_transaction
@@ -173,3 +179,111 @@ def register_recovery(name: str, recover: Recovery) -> None:
 
 def registered_recoveries() -> dict[str, Recovery]:
     return dict(_recoveries)
+
+
+# --- a document rendered by a task ----------------------------------------------------------
+
+
+class StuckRenders:
+    """A model whose file is rendered by a task and which keeps `pdf_sha256`, `render_error`,
+    `render_requested_at`, `render_attempts` and `created_at` (an annual statement, a
+    company statement): one whose file and error are both missing long after it was asked
+    for, while no task row is queued or running for it, is stuck. `recover` asks again for
+    each, at most TASK_MAX_RECOVERIES times, then records why it stopped, so its page offers
+    "make again"; `record_lost` (a `task_finished` receiver) keeps the error of a rendering
+    given up outside the task's own error handling; `ask_again` is "make again".
+
+    `label(obj)` names a row in `recover_tasks`' output; `scope` narrows the rows that may
+    be rendered again (e.g. not a voided one)."""
+
+    def __init__(self, model, task, *, label: Callable[[object], str], scope=None):
+        self.model = model
+        self.task = task
+        self.label = label
+        self.scope = scope or {}
+
+    @property
+    def task_path(self) -> str:
+        return self.task.module_path
+
+    def is_stuck(self, obj, now: datetime | None = None) -> bool:
+        """Still without file and error after the rendering's time limit."""
+        now = now or timezone.now()
+        asked = obj.render_requested_at or obj.created_at
+        return (
+            not obj.pdf_sha256 and not obj.render_error and asked < now - time_limit(self.task_path)
+        )
+
+    def _waiting(self):
+        return self.model._default_manager.filter(pdf_sha256="", render_error="", **self.scope)
+
+    def stuck(self, now: datetime):
+        cutoff = now - time_limit(self.task_path)
+        under_way = {args[0] for args in active_task_args(self.task_path) if args}
+        return (
+            self._waiting()
+            .alias(asked=Coalesce("render_requested_at", "created_at"))
+            .filter(asked__lt=cutoff)
+            .exclude(pk__in=under_way)
+        )
+
+    def recover(self, now: datetime | None = None) -> list[str]:
+        """Each stuck row is locked and checked again first, and asking moves its
+        `render_requested_at` to now, so two runs at once ask once."""
+        now = now or timezone.now()
+        lines = []
+        with scopes_disabled():
+            for pk in list(self.stuck(now).order_by("pk").values_list("pk", flat=True)):
+                with transaction.atomic():
+                    obj = (
+                        self.stuck(now)
+                        .filter(pk=pk)
+                        .select_for_update(skip_locked=True, of=("self",))
+                        .select_related("partnership")
+                        .first()
+                    )
+                    if obj is None:
+                        continue
+                    label = self.label(obj)
+                    fresh = self._waiting().filter(pk=pk)
+                    if obj.render_attempts < max_recoveries():
+                        fresh.update(
+                            render_requested_at=now, render_attempts=F("render_attempts") + 1
+                        )
+                        transaction.on_commit(partial(self.task.enqueue, pk))
+                        lines.append(f"{label}: stuck, rendering asked again")
+                    else:
+                        limit = time_limit(self.task_path)
+                        reason = given_up_reason(obj.render_attempts + 1, limit)
+                        fresh.update(render_error=f"WorkerLost: {reason}")
+                        lines.append(f"{label}: stuck, marked failed")
+        return lines
+
+    def record_lost(self, sender, task_result, **kwargs) -> None:
+        if (
+            task_result.task.module_path != self.task_path
+            or task_result.status != TaskResultStatus.FAILED
+            or not task_result.args
+        ):
+            return
+        with scopes_disabled():
+            self.model._default_manager.filter(
+                pk=task_result.args[0], pdf_sha256="", render_error=""
+            ).update(render_error=failure_text(task_result)[:2000])
+
+    def ask_again(self, obj, *, still_rendering: str) -> bool:
+        """Ask again for the file of a row whose rendering failed or is stuck, the automatic
+        count started afresh. False, and nothing done, when it has its file by now; refused
+        with `still_rendering` (code "rendering") while the rendering is under way and not
+        yet past its time limit, so a double click asks once."""
+        with transaction.atomic():
+            locked = self.model._default_manager.select_for_update().get(pk=obj.pk)
+            if locked.pdf_sha256:
+                return False
+            if not locked.render_error and not self.is_stuck(locked):
+                raise ValidationError(still_rendering, code="rendering")
+            self.model._default_manager.filter(pk=locked.pk).update(
+                render_error="", render_requested_at=timezone.now(), render_attempts=0
+            )
+            transaction.on_commit(partial(self.task.enqueue, locked.pk))
+        return True

@@ -369,6 +369,12 @@ MATRIX = [
     Case("cofinancing:company-statement-detail", READ, kwargs=("slug", "code:company_statement")),
     Case("cofinancing:company-statement-pdf", READ, kwargs=("slug", "code:company_statement")),
     Case(
+        "cofinancing:company-statement-render",
+        LEAD_POST,
+        method="post",
+        kwargs=("slug", "code:company_statement"),
+    ),
+    Case(
         "cofinancing:company-statement-void",
         LEAD_POST,
         method="post",

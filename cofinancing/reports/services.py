@@ -39,22 +39,11 @@ def statement_render_again(*, statement: AnnualStatement) -> bool:
     """Ask again for the files of a statement whose rendering failed or is stuck. False, and
     nothing done, when it has its files by now; refused (code "rendering") while the
     rendering is under way and not yet past its time limit, so a double click asks once."""
-    from cofinancing.reports.recovery import is_stuck
-    from cofinancing.reports.tasks import render_statement
+    from cofinancing.reports.recovery import renders
 
-    with transaction.atomic():
-        locked = AnnualStatement.objects.select_for_update().get(pk=statement.pk)
-        if locked.pdf_sha256:
-            return False
-        if not locked.render_error and not is_stuck(locked):
-            raise ValidationError(
-                _(
-                    "The statement is still being made; it can be made again if that takes too long."
-                ),
-                code="rendering",
-            )
-        AnnualStatement.objects.filter(pk=locked.pk).update(
-            render_error="", render_requested_at=timezone.now(), render_attempts=0
-        )
-        transaction.on_commit(partial(render_statement.enqueue, locked.pk))
-    return True
+    return renders.ask_again(
+        statement,
+        still_rendering=_(
+            "The statement is still being made; it can be made again if that takes too long."
+        ),
+    )

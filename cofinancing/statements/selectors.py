@@ -4,8 +4,10 @@ of queries however many organisations."""
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Sum
+from django.utils.translation import gettext as _
 
 from cofinancing.models import CompanyStatement, Contribution, StatementStatus
+from cofinancing.statements.recovery import is_stuck
 from cofinancing.statements.services import uncertified
 from partners.models import Organisation
 from signing.models import RequestStatus, RoundStatus, SignatureRequest, SigningRound
@@ -25,6 +27,20 @@ class Row:
     total: object = None
     note: str = ""
 
+    @property
+    def can_render_again(self) -> bool:
+        """Made, without its PDF, and failed or stuck: a leader may have it made again."""
+        return can_render_again(self.statement)
+
+
+def can_render_again(statement) -> bool:
+    return (
+        statement is not None
+        and statement.status == StatementStatus.MADE
+        and not statement.pdf_sha256
+        and (bool(statement.render_error) or is_stuck(statement))
+    )
+
 
 def _state(statement: CompanyStatement, signing_round, requests) -> tuple[str, str]:
     if statement.status == StatementStatus.VOIDED:
@@ -38,6 +54,8 @@ def _state(statement: CompanyStatement, signing_round, requests) -> tuple[str, s
             return "not_sent", statement.send_error
         if statement.render_error:
             return "not_sent", statement.render_error
+        if not statement.pdf_sha256 and is_stuck(statement):
+            return "not_sent", _("Making the PDF takes too long; Sterk tries again by itself.")
         return "rendering", ""
     if signing_round is not None and signing_round.status == RoundStatus.COMPLETED:
         return "signed", ""

@@ -197,3 +197,21 @@ def statement_void(*, budget: Budget, statement: CompanyStatement, user, reason:
         if current.status == StatementStatus.VOIDED:
             raise ValidationError(_("This statement is already voided."))
         void_statement(current, user=user, reason=reason)
+
+
+def statement_render_again(*, statement: CompanyStatement) -> bool:
+    """Ask again for the PDF of a statement not yet sent whose rendering failed or is stuck
+    ("make again", as for the annual statement): when it comes, the round is sent. False,
+    and nothing done, when it has its PDF by now; refused for a statement no longer waiting
+    to be sent, and (code "rendering") while the rendering is under way and not yet past its
+    time limit, so a double click asks once."""
+    from cofinancing.statements.recovery import renders
+
+    if statement.status != StatementStatus.MADE:
+        raise ValidationError(_("Only a statement not yet sent can be made again."), code="status")
+    return renders.ask_again(
+        statement,
+        still_rendering=_(
+            "The statement is still being made; it can be made again if that takes too long."
+        ),
+    )

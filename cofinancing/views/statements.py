@@ -15,7 +15,13 @@ from cofinancing.forms.statements import CorrectForm, DeadlineForm, VoidForm
 from cofinancing.models import CompanyStatement, StatementStatus
 from cofinancing.selectors.summary import partnership_budget
 from cofinancing.statements import services
-from cofinancing.statements.selectors import STATES, board, round_of, year_statements
+from cofinancing.statements.selectors import (
+    STATES,
+    board,
+    can_render_again,
+    round_of,
+    year_statements,
+)
 from partners.tenancy import partnership_view
 
 PERIOD = "period"
@@ -150,6 +156,7 @@ def statement_detail(request, tenant, code):
             "void_form": VoidForm(),
             "correct_form": CorrectForm(),
             "can_void": current.status != StatementStatus.VOIDED,
+            "can_render_again": can_render_again(current),
         },
     )
 
@@ -172,6 +179,28 @@ def statement_pdf(request, tenant, code):
         f"-{statement.number}.pdf",
         content_type="application/pdf",
     )
+
+
+@partnership_view(need="lead")
+@require_POST
+def statement_render(request, tenant, code):
+    """Make the PDF again when its rendering failed or got stuck ("make again"); the round
+    is sent when it comes. Back to the board when asked from there."""
+    statement = _statement(tenant, code)
+    try:
+        asked = services.statement_render_again(statement=statement)
+    except ValidationError as error:
+        messages.info(request, " ".join(error.messages))
+    else:
+        if asked:
+            messages.success(
+                request, _("The statement is being made again; it is sent when its PDF is ready.")
+            )
+        else:
+            messages.info(request, _("The PDF of this statement is already there."))
+    if request.POST.get("back") == "board":
+        return _board_url(statement, tenant.partnership.slug)
+    return redirect("cofinancing:company-statement-detail", slug=tenant.partnership.slug, code=code)
 
 
 @partnership_view(need="lead")
