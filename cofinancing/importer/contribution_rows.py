@@ -6,7 +6,6 @@ A row never certifies a contribution, and never changes one that is certified: o
 company's signed statement does that. The row is named instead.
 """
 
-import datetime
 from decimal import Decimal
 
 from django.utils import timezone
@@ -30,6 +29,7 @@ from cofinancing.services.contributions import (
     INPUTS,
     TEXT_INPUTS,
     machine_claim,
+    realised_by_default,
     valuation_input,
 )
 from cofinancing.valuation import (
@@ -249,7 +249,7 @@ class ContributionRows:
         if realised_on is BAD or quantity is BAD:
             return
         if realised_on is None:
-            realised_on = datetime.date(year, 12, 31)
+            realised_on = realised_by_default(year)
             self.unsaid.add((row.number, "realised_on"))
         elif realised_on.year != year or realised_on > timezone.localdate():
             self.fail(

@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import ProtectedError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cofinancing.machines import MachineClaim, claim_errors, life_errors, machine_key
@@ -163,6 +164,12 @@ def contribution_save(
     return contribution
 
 
+def realised_by_default(year: int) -> datetime.date:
+    """The date of a realisation nobody gave a date for: the end of its year, or today while
+    that year is still running (a realisation is never in the future)."""
+    return min(datetime.date(year, 12, 31), timezone.localdate())
+
+
 def _default_realisation(budget: Budget, contribution: Contribution) -> None:
     """A contribution marked realised without a realisation is realised as pledged, by the
     end of its year (docs/rules.md §20, as the import does); one not realised has none."""
@@ -170,7 +177,7 @@ def _default_realisation(budget: Budget, contribution: Contribution) -> None:
         contribution.realised_on = contribution.realised_quantity = None
         contribution.realised_value = None
     elif contribution.realised_value is None:
-        contribution.realised_on = datetime.date(contribution.year, 12, 31)
+        contribution.realised_on = realised_by_default(contribution.year)
         contribution.realised_quantity = contribution.quantity
         contribution.realised_value = contribution.value
 
