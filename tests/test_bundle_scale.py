@@ -128,7 +128,7 @@ def test_building_runs_the_same_queries_at_5_and_2000_contributions(
 
     few, few_missing = _queries(partnership, None)
     many, many_missing = _queries(other_partnership, None)
-    assert few == many <= 30
+    assert few == many <= 36  # the statement counts what evidence lacks: 3 queries
     assert (few_missing, many_missing) == (2, 1000)
     assert _queries(partnership, 2026)[0] == _queries(other_partnership, 2026)[0] == few
 

@@ -200,7 +200,7 @@ def full(partnership, leader):
             life_months=120,
             months_used=7,
             project_share=D("33.33"),
-            machine_id="CNC-01",
+            machine_id="CNC-02",
         )
         save(budget, leader, plus, None, 2028, "lease", "Lease lesauto", amount=D("3150.00"))
         save(budget, leader, company, None, 2027, "lease", "Robotcel", amount=D("18000.00"),

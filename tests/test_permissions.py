@@ -5,6 +5,7 @@ row fails `test_every_url_pattern_is_in_the_matrix`.
 """
 
 import datetime
+import uuid
 from dataclasses import dataclass, field
 
 import pytest
@@ -573,7 +574,9 @@ def _placeholder(value):
     if value == "__deadline__":
         return (datetime.date.today() + datetime.timedelta(days=14)).isoformat()
     if value == "__pdf__":
-        return SimpleUploadedFile("bewijs.pdf", MINIMAL_PDF, content_type="application/pdf")
+        # Unique bytes: the same file is attached to a line only once.
+        unique = MINIMAL_PDF + f"% {uuid.uuid4().hex}\n".encode()
+        return SimpleUploadedFile("bewijs.pdf", unique, content_type="application/pdf")
     return value
 
 

@@ -60,6 +60,8 @@ NOT_FREE_TEXT = {
     ("cofinancing", "Evidence", "sha256"),
     ("cofinancing", "AnnualStatement", "pdf_sha256"),
     ("cofinancing", "AnnualStatement", "ledger_sha256"),
+    ("cofinancing", "CompanyStatement", "snapshot_sha256"),
+    ("cofinancing", "CompanyStatement", "pdf_sha256"),
 }
 SERVICE_ONLY_APPS = {"signing", "agreements"}
 OUR_APPS = {"accounts", "partners", "activities", "cofinancing", "signing", "agreements"}

@@ -183,11 +183,13 @@ def evidence_add(
 
 
 def _refuse_twice(evidence: Evidence) -> None:
-    """The same file (by its SHA-256) proves a line once."""
+    """The same file (by its SHA-256) is attached to a line once as one kind of evidence (a
+    paid invoice may well be both the invoice and the proof of payment)."""
     same = (
         Evidence.objects.filter(
             contribution=evidence.contribution,
             cost_line=evidence.cost_line,
+            kind=evidence.kind,
             sha256=evidence.sha256,
         )
         .values_list("name", flat=True)
@@ -196,7 +198,8 @@ def _refuse_twice(evidence: Evidence) -> None:
     if same is not None:
         raise _refused(
             "file",
-            _("This file is already attached, as “%(name)s”.") % {"name": same},
+            _("This file is already attached as this kind of evidence, as “%(name)s”.")
+            % {"name": same},
             "duplicate",
         )
 

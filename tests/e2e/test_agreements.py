@@ -9,34 +9,32 @@ from pathlib import Path
 from django_scopes import scopes_disabled
 from playwright.sync_api import expect
 
-from cofinancing.selectors.summary import partnership_budget
-from cofinancing.services.contributions import contribution_save
+from cofinancing.models import Contribution
 from partners.models import Organisation, Partnership
 from tests.e2e.conftest import SLOW_WORK_MS, click_slow
 
 
 def _share_the_lathe_once_more():
-    """A third company depreciates the demo's shared lathe in 2026: a new warning."""
+    """A third company claims the demo's shared lathe for all of 2026, written around the
+    machine guard as data from before it would be: the lathe is then claimed for more than
+    the 12 months of a year, a warning that blocks a new version until acknowledged."""
     with scopes_disabled():
         partnership = Partnership.objects.get(slug="demo")
-        contribution_save(
-            budget=partnership_budget(partnership=partnership),
-            user=None,
+        Contribution.objects.create(
+            partnership=partnership,
             organisation=Organisation.objects.get(
                 partnership=partnership, name="Lasbedrijf Hendriks & Zn."
             ),
-            activity=None,
             year=2026,
             kind="depreciation",
             description="Gedeelde CNC-draaibank, derde gebruiker",
             status="pledged",
-            other_funding="",
             acquisition_value=Decimal("60000"),
-            residual_value=None,
             life_months=120,
             months_used=12,
-            project_share=Decimal("10"),
+            project_share=Decimal("100"),
             machine_id="VDM-CNC-2019-01",
+            value=Decimal("6000.00"),
         )
 
 
