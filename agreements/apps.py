@@ -10,6 +10,8 @@ class AgreementsConfig(AppConfig):
         from django_tasks_db.compat import task_finished
 
         from agreements import recovery
+        from agreements.accession import kind as accession_kind
+        from agreements.accession import recovery as accession_recovery
         from agreements.selectors import penvoerder_name
         from agreements.signing import register
         from cofinancing.statements.penvoerder import register_penvoerder
@@ -22,3 +24,9 @@ class AgreementsConfig(AppConfig):
         # A version whose PDF never came is rendered again by `manage.py recover_tasks`.
         register_recovery("agreement PDFs", recovery.recover_stuck_renders)
         task_finished.connect(recovery.record_lost_render, dispatch_uid="agreements.render")
+        # So is a deed of accession, which is a kind of document of its own.
+        accession_kind.register()
+        register_recovery("deeds of accession", accession_recovery.recover_stuck_accessions)
+        task_finished.connect(
+            accession_recovery.record_lost_render, dispatch_uid="agreements.accession"
+        )

@@ -150,3 +150,96 @@ class AgreementVersion(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValidationError(_("A version of the agreement is never deleted."))
+
+
+class AccessionStatus(models.TextChoices):
+    """made (rendering, or not sendable) → sent → signed; declined by a signer; voided by a
+    leader."""
+
+    MADE = "made", _("not sent")
+    SENT = "sent", _("sent")
+    SIGNED = "signed", _("signed")
+    DECLINED = "declined", _("declined")
+    VOIDED = "voided", _("voided")
+
+
+ACCESSION_LIVE = (AccessionStatus.MADE, AccessionStatus.SENT, AccessionStatus.SIGNED)
+
+
+class Accession(models.Model):
+    """A deed of accession (toetredingsverklaring, docs/rules.md §25): a partner joining a
+    signed agreement, signed by that partner and by the penvoerder on behalf of all parties.
+
+    Its snapshot (the joining party with its tasks and contributions, the penvoerder, the
+    agreement acceded to) never changes; the PDF is rendered from it once, then the round is
+    sent (agreements.accession)."""
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    partnership = models.ForeignKey(Partnership, on_delete=models.PROTECT, related_name="+")
+    agreement = models.ForeignKey(
+        Agreement, on_delete=models.PROTECT, related_name="accessions", verbose_name=_("agreement")
+    )
+    version = models.ForeignKey(
+        AgreementVersion,
+        on_delete=models.PROTECT,
+        related_name="accessions",
+        verbose_name=_("acceded to version"),
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="accessions",
+        verbose_name=_("joining party"),
+    )
+    number = models.PositiveIntegerField(_("number"))
+    snapshot = models.JSONField(_("snapshot"))
+    snapshot_sha256 = models.CharField(_("SHA-256 of the snapshot"), max_length=64)
+    pdf = models.FileField(_("PDF"), upload_to="accessions/", blank=True)
+    pdf_sha256 = models.CharField(_("SHA-256 of the PDF"), max_length=64, blank=True)
+    rendered_at = models.DateTimeField(_("rendered"), null=True, blank=True)
+    render_error = models.TextField(_("rendering error"), blank=True)
+    render_requested_at = models.DateTimeField(_("rendering asked for"), null=True, blank=True)
+    render_attempts = models.PositiveSmallIntegerField(_("renderings asked again"), default=0)
+    status = models.CharField(
+        _("status"), max_length=20, choices=AccessionStatus.choices, default=AccessionStatus.MADE
+    )
+    send_deadline = models.DateTimeField(_("deadline"), null=True, blank=True)
+    send_message = models.TextField(_("message"), blank=True, max_length=2000)
+    send_error = models.TextField(_("why it was not sent"), blank=True)
+    document = models.ForeignKey(
+        "signing.Document", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    signed_at = models.DateTimeField(_("signed"), null=True, blank=True)
+    decline_reason = models.TextField(_("reason for declining"), blank=True, max_length=2000)
+    void_reason = models.TextField(_("reason for voiding"), blank=True, max_length=2000)
+    voided_at = models.DateTimeField(_("voided"), null=True, blank=True)
+    voided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("made by"),
+    )
+    created_at = models.DateTimeField(_("made"), auto_now_add=True)
+
+    objects = ScopedManager(partnership="partnership")
+
+    class Meta:
+        verbose_name = _("deed of accession")
+        verbose_name_plural = _("deeds of accession")
+        ordering = ["-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["agreement", "number"], name="accession_number_once"),
+            models.UniqueConstraint(
+                fields=["agreement", "organisation"],
+                condition=models.Q(status__in=["made", "sent", "signed"]),
+                name="accession_once_per_party",
+                violation_error_message=_("This organisation already accedes to the agreement."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.organisation} ({self.number})"

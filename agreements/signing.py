@@ -56,12 +56,11 @@ def _evidence(signatory: dict) -> str:
     return text
 
 
-def signers_of(version: AgreementVersion) -> list[signing.Signer]:
-    """Every signatory the version's document names: each of them signs."""
-    snapshot = version.snapshot
+def signers_from(parties: list[dict], *, penvoerder_key: str | None) -> list[signing.Signer]:
+    """Every signatory the parties (as a snapshot holds them) name: each of them signs."""
     result = []
     with translation.override(settings.LANGUAGE_CODE):
-        for party in snapshot.get("parties", []):
+        for party in parties:
             for signatory in party.get("signatories", []):
                 result.append(
                     signing.Signer(
@@ -73,10 +72,16 @@ def signers_of(version: AgreementVersion) -> list[signing.Signer]:
                         email=signatory.get("email") or "",
                         authority_label=signatory.get("authority_label") or "",
                         evidence=_evidence(signatory),
-                        is_penvoerder=party["key"] == snapshot.get("penvoerder"),
+                        is_penvoerder=party["key"] == penvoerder_key,
                     )
                 )
     return result
+
+
+def signers_of(version: AgreementVersion) -> list[signing.Signer]:
+    """Every signatory the version's document names: each of them signs."""
+    snapshot = version.snapshot
+    return signers_from(snapshot.get("parties", []), penvoerder_key=snapshot.get("penvoerder"))
 
 
 def title_of(version: AgreementVersion) -> str:

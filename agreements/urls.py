@@ -1,6 +1,6 @@
 from django.urls import path
 
-from agreements.views import clauses, pages
+from agreements.views import accession, clauses, pages
 
 app_name = "agreements"
 
@@ -29,4 +29,25 @@ urlpatterns = [
 
 urlpatterns += [
     path("agreements/versions/<uuid:code>/send/", pages.version_send, name="round-send"),
+]
+
+urlpatterns += [
+    path("agreements/in-force.pdf", accession.in_force_download, name="in-force-download"),
+    path("agreements/accessions/new/", accession.accession_create, name="accession-create"),
+    path("agreements/accessions/<uuid:code>/", accession.accession_detail, name="accession-detail"),
+    path(
+        "agreements/accessions/<uuid:code>/download/",
+        accession.accession_download,
+        name="accession-download",
+    ),
+    path(
+        "agreements/accessions/<uuid:code>/withdraw/",
+        accession.accession_void,
+        name="accession-void",
+    ),
+    path(
+        "agreements/accessions/<uuid:code>/render/",
+        accession.accession_render,
+        name="accession-render",
+    ),
 ]

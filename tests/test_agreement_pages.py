@@ -59,7 +59,7 @@ def not_ready(monkeypatch):
             Item("pipeline", False, "Nog niet toegezegd: Lasbedrijf West", "/fix/pipeline/"),
         ],
     )
-    monkeypatch.setattr("agreements.readiness.check_readiness", lambda *, partnership: readiness)
+    monkeypatch.setattr("agreements.readiness.readiness_from_data", lambda data: readiness)
     return readiness
 
 
@@ -127,8 +127,8 @@ def test_make_button_is_enabled_when_ready_and_hidden_from_editors(
     client, leader_client, editor, partnership, monkeypatch
 ):
     monkeypatch.setattr(
-        "agreements.readiness.check_readiness",
-        lambda *, partnership: Readiness(ready=True, items=[]),
+        "agreements.readiness.readiness_from_data",
+        lambda data: Readiness(ready=True, items=[]),
     )
     create_url = _url("version-create", partnership)
     content = leader_client.get(_url("agreement-list", partnership)).content.decode()
@@ -216,8 +216,8 @@ def test_signing_and_later_work_do_not_make_the_version_out_of_date(leader_clien
 
 def test_hostile_texts_on_the_agreement_page_are_escaped(leader_client, partnership, monkeypatch):
     monkeypatch.setattr(
-        "agreements.readiness.check_readiness",
-        lambda *, partnership: Readiness(False, [Item("x", True, HOSTILE, "/fix/")]),
+        "agreements.readiness.readiness_from_data",
+        lambda data: Readiness(False, [Item("x", True, HOSTILE, "/fix/")]),
     )
     with scopes_disabled():
         organisation = OrganisationFactory(partnership=partnership, name=HOSTILE)
@@ -472,3 +472,24 @@ def test_leader_of_other_partnership_gets_404(client, partnership, other_partner
         outsider = MembershipFactory(partnership=other_partnership, role="leader").user
     client.force_login(outsider)
     assert client.get(_url(name, partnership, version)).status_code == 404
+
+
+def test_the_agreement_page_loads_the_agreement_data_once(leader_client, partnership, monkeypatch):
+    """Readiness and the out-of-date check share one load (it was two before)."""
+    from agreements.views import pages
+
+    _parties(partnership, 3)
+    _version(partnership, number=1)
+    calls = []
+    real = pages.load_agreement_data
+
+    def counted(**kwargs):
+        calls.append(kwargs)
+        return real(**kwargs)
+
+    monkeypatch.setattr(pages, "load_agreement_data", counted)
+    monkeypatch.setattr("agreements.data.load_agreement_data", counted)
+    monkeypatch.setattr("agreements.snapshot.load_agreement_data", counted)
+    monkeypatch.setattr("agreements.readiness.load_agreement_data", counted)
+    assert leader_client.get(_url("agreement-list", partnership)).status_code == 200
+    assert len(calls) == 1

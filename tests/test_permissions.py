@@ -16,6 +16,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django_scopes import scopes_disabled
 
+from agreements.models import Accession
 from cofinancing.services.evidence import evidence_add
 from outbox.models import Message
 from partners.models import Invitation, Membership, Role
@@ -421,6 +422,32 @@ MATRIX = [
     Case("agreements:clause-list", READ, kwargs=("slug",)),
     Case("agreements:clause-edit", LEAD, kwargs=("slug", "key:clause")),
     Case("agreements:clause-restore", LEAD_POST, method="post", kwargs=("slug", "key:clause")),
+    # Deeds of accession; the context's deed is not rendered and nothing is in force yet, so
+    # those downloads answer 404 to every member.
+    Case("agreements:accession-create", LEAD, kwargs=("slug",)),
+    Case("agreements:accession-create", LEAD, method="post", kwargs=("slug",)),
+    Case("agreements:accession-detail", READ, kwargs=("slug", "code:accession")),
+    Case(
+        "agreements:accession-download",
+        {**READ, "viewer": 404, "editor": 404, "leader": 404},
+        kwargs=("slug", "code:accession"),
+    ),
+    Case("agreements:accession-void", LEAD, kwargs=("slug", "code:accession")),
+    Case(
+        "agreements:accession-void",
+        LEAD_POST,
+        method="post",
+        kwargs=("slug", "code:accession"),
+        data={"reason": "Verkeerde partij."},
+    ),
+    Case(
+        "agreements:accession-render", LEAD_POST, method="post", kwargs=("slug", "code:accession")
+    ),
+    Case(
+        "agreements:in-force-download",
+        {**READ, "viewer": 404, "editor": 404, "leader": 404},
+        kwargs=("slug",),
+    ),
     # Signing rounds. The context's round is open and not sealed, and its request
     # has no scan: those downloads answer 404 to every member.
     Case("agreements:round-send", LEAD, kwargs=("slug", "code:signing_version")),
@@ -519,6 +546,15 @@ def context(partnership, leader, editor, viewer, outsider):
             file=SimpleUploadedFile("urenstaat.pdf", MINIMAL_PDF),
         )
         version = VersionFactory(partnership=partnership)
+        accession = Accession.objects.create(
+            partnership=partnership,
+            agreement=version.agreement,
+            version=version,
+            organisation=organisation,
+            number=1,
+            snapshot={"joining": {"name": organisation.name}, "penvoerder": {}, "agreement": {}},
+            snapshot_sha256="0" * 64,
+        )
         sendable = signing_version(partnership, parties=1, real_pdf=True)
         round = send_round(sendable, leader)
         sig = round.requests.get()
@@ -529,6 +565,7 @@ def context(partnership, leader, editor, viewer, outsider):
         "sign_token": signing.token_for(sig),
         "page": 1,
         "version": version.code,
+        "accession": accession.code,
         "clause": "purpose",
         "warning": "warning:0000000000000000",
         "contribution": contribution.code,

@@ -2,17 +2,21 @@
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from agreements import changes, readiness, selectors, services, snapshot
 from agreements import signing as agreement_signing
+from agreements.accession import selectors as accession_selectors
+from agreements.data import load_agreement_data
 from agreements.forms import AgreementSettingsForm
 from agreements.recovery import is_stuck
 from partners.tenancy import partnership_view
@@ -47,14 +51,15 @@ def version_status(version, latest, signed_ids=frozenset()) -> str:
     return "rendering"
 
 
-def _out_of_date(partnership, latest):
+def _out_of_date(data, latest):
     """None when the latest version still says what the data says; else the changes grouped
     by area. Only what the document says counts (changes.changes_since): state that later
     work changes, such as a party's pipeline stage after signing or a contribution being
     realised, never makes a version out of date."""
     if latest is None:
         return None
-    current = snapshot.build_snapshot(partnership=partnership)
+    with translation.override(settings.LANGUAGE_CODE):
+        current = snapshot.snapshot_from_data(data)
     if snapshot_hash(current) == latest.snapshot_sha256:
         return None
     by_area: dict[str, list] = {}
@@ -74,6 +79,8 @@ def _out_of_date(partnership, latest):
 def agreement_list(request, tenant):
     partnership = tenant.partnership
     agreement = selectors.agreement_of(partnership)
+    # Everything the readiness check and the snapshot read, loaded once for both.
+    data = load_agreement_data(partnership=partnership)
     versions = selectors.versions_of(partnership)
     latest = versions.first()
     page, query = paginate(request, versions)
@@ -89,13 +96,15 @@ def agreement_list(request, tenant):
         {
             "tenant": tenant,
             "agreement": agreement,
-            "readiness": readiness.check_readiness(partnership=partnership),
+            "readiness": readiness.readiness_from_data(data),
             "page": page,
             "query": query,
             "rows": rows,
             "latest": latest,
-            "changes": _out_of_date(partnership, latest),
+            "changes": _out_of_date(data, latest),
             "in_force": completed[0] if completed else None,
+            "force": accession_selectors.in_force(partnership, completed),
+            "accessions": list(accession_selectors.accessions_of(partnership)),
             "signing": round_status(signing_round) if signing_round else None,
         },
     )
