@@ -15,6 +15,7 @@ class AgreementsConfig(AppConfig):
         from agreements.selectors import penvoerder_name
         from agreements.signing import register
         from cofinancing.statements.penvoerder import register_penvoerder
+        from sterk.reminders import register_reminder
         from sterk.task_recovery import register_recovery
 
         # The agreement is a kind of document the signing service signs.
@@ -24,6 +25,10 @@ class AgreementsConfig(AppConfig):
         # A version whose PDF never came is rendered again by `manage.py recover_tasks`.
         register_recovery("agreement PDFs", recovery.recover_stuck_renders)
         task_finished.connect(recovery.record_lost_render, dispatch_uid="agreements.render")
+        # The leaders hear by e-mail when the period ends within 90 days (the reminder cron).
+        from agreements.renewal import send_renewal_notices
+
+        register_reminder("renewal notices", send_renewal_notices)
         # So is a deed of accession, which is a kind of document of its own.
         accession_kind.register()
         register_recovery("deeds of accession", accession_recovery.recover_stuck_accessions)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from agreements.views import accession, clauses, pages
+from agreements.views import accession, clauses, pages, renewal
 
 app_name = "agreements"
 
@@ -50,4 +50,8 @@ urlpatterns += [
         accession.accession_render,
         name="accession-render",
     ),
+]
+
+urlpatterns += [
+    path("renew/", renewal.renewal_page, name="renewal"),
 ]

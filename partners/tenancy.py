@@ -13,11 +13,16 @@ from typing import Literal
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils.translation import gettext_lazy
 from django_scopes import scope, scopes_disabled
 
 from partners.models import Membership, Partnership, Role
 
 Need = Literal["read", "write", "lead"]
+
+HISTORY_MESSAGE = gettext_lazy(
+    "This partnership was renewed for the next scheme period: it is kept as read-only history."
+)
 
 _ALLOWED: dict[str, set[str]] = {
     "read": {Role.LEADER, Role.EDITOR, Role.VIEWER},
@@ -33,14 +38,21 @@ class Tenant:
 
     @property
     def can_write(self) -> bool:
-        return self.role in _ALLOWED["write"]
+        return self.may("write")
 
     @property
     def is_leader(self) -> bool:
-        return self.role == Role.LEADER
+        return self.may("lead")
+
+    @property
+    def is_history(self) -> bool:
+        return self.partnership.is_history
 
     def may(self, need: Need) -> bool:
-        """Whether this member's role allows what `need` names ("read", "write", "lead")."""
+        """Whether this member's role allows what `need` names ("read", "write", "lead"); a
+        renewed partnership is read-only history for everyone."""
+        if need != "read" and self.partnership.is_history:
+            return False
         return self.role in _ALLOWED.get(need, ())
 
 
@@ -57,7 +69,10 @@ def resolve_tenant(request, slug: str, *, need: Need = "read") -> Tenant:
         raise Http404
     if membership.role not in _ALLOWED[need]:
         raise PermissionDenied
-    return Tenant(partnership=membership.partnership, role=membership.role)
+    tenant = Tenant(partnership=membership.partnership, role=membership.role)
+    if not tenant.may(need):
+        raise PermissionDenied(HISTORY_MESSAGE)
+    return tenant
 
 
 def partnership_view(need: Need = "read"):

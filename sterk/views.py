@@ -5,6 +5,7 @@ from django.utils import timezone
 from activities.selectors import activities as activity_selectors
 from activities.selectors import results as result_selectors
 from agreements.panels import signing_panel
+from agreements.renewal import ending_soon, notice_text
 from cofinancing.selectors.summary import REALISED_AND_UP, partnership_summary
 from outbox import listeners as mail_listeners
 from outbox.selectors import stuck_for_tenant
@@ -48,9 +49,17 @@ def dashboard(request, tenant):
             partnership=partnership, limit=PANEL_ROWS
         ),
         "signing_panel": signing_panel(tenant=tenant),
+        "renewal_notice": _renewal_notice(partnership, today),
         **_stuck_mail(partnership),
     }
     return render(request, "dashboard.html", context)
+
+
+def _renewal_notice(partnership, today) -> str:
+    """Within 90 days of the end of the period (docs/rules.md §26): say so, once renewed no
+    more."""
+    days = ending_soon(partnership, today)
+    return "" if days is None else notice_text(partnership, days)
 
 
 def _stuck_mail(partnership) -> dict:

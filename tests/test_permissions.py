@@ -424,6 +424,8 @@ MATRIX = [
     Case("agreements:clause-restore", LEAD_POST, method="post", kwargs=("slug", "key:clause")),
     # Deeds of accession; the context's deed is not rendered and nothing is in force yet, so
     # those downloads answer 404 to every member.
+    Case("agreements:renewal", LEAD, kwargs=("slug",)),
+    Case("agreements:renewal", LEAD, method="post", kwargs=("slug",), data={"name": ""}),
     Case("agreements:accession-create", LEAD, kwargs=("slug",)),
     Case("agreements:accession-create", LEAD, method="post", kwargs=("slug",)),
     Case("agreements:accession-detail", READ, kwargs=("slug", "code:accession")),

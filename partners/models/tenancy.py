@@ -43,6 +43,16 @@ class Partnership(models.Model):
     is_demo = models.BooleanField(
         _("demo data"), default=False, help_text=_("Fictitious data for trying out Sterk.")
     )
+    # Set when the partnership was renewed for the next scheme period (docs/rules.md §26):
+    # from then on it is read-only history and its successor carries on.
+    renewed_into = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="renewed_from",
+        verbose_name=_("renewed into"),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
@@ -63,6 +73,11 @@ class Partnership(models.Model):
     def clean(self):
         if self.start_year and self.end_year and self.end_year < self.start_year:
             raise ValidationError({"end_year": _("The end year cannot be before the start year.")})
+
+    @property
+    def is_history(self) -> bool:
+        """Renewed for the next period: read-only from then on."""
+        return self.renewed_into_id is not None
 
     @property
     def years(self) -> list[int]:

@@ -4,11 +4,14 @@ The periodic work of signing rounds (docs/rules.md §13), run by cron or a syste
 reminders 5 days after the link and every 3 days after that, a warning 2 days before the
 deadline, and expiry of the links once it has passed (the project leader is told).
 Idempotent: what was done is stored on each request, so running it twice sends nothing more.
+Then the reminders other apps registered run (sterk.reminders), e.g. the notice that the
+agreement's period ends within 90 days.
 """
 
 from django.core.management.base import BaseCommand
 
 from signing import services as signing
+from sterk.reminders import registered_reminders
 
 
 class Command(BaseCommand):
@@ -20,3 +23,5 @@ class Command(BaseCommand):
             f"reminded: {counts['reminded']}, deadline warned: {counts['deadline_warned']}, "
             f"expired: {counts['expired']}"
         )
+        for name, reminder in registered_reminders().items():
+            self.stdout.write(f"{name}: {reminder()}")
