@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from partners.models import GOVERNMENT_KINDS, SCHOOL_KINDS, Authority
+from partners.models import GOVERNMENT_KINDS, SCHOOL_KINDS, Authority, OrganisationKind
 
 
 @dataclass(frozen=True)
@@ -32,7 +32,7 @@ class SigningStatus:
 
 
 def authorities_for_kind(kind: str) -> set[str]:
-    if kind in SCHOOL_KINDS:
+    if kind in SCHOOL_KINDS or kind == OrganisationKind.SCHOOL_BOARD:
         return {Authority.SCHOOL_BOARD, Authority.PROXY}
     if kind in GOVERNMENT_KINDS:
         return {Authority.MUNICIPAL_MANDATE, Authority.PROXY}
