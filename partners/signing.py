@@ -1,9 +1,9 @@
 """Whether an organisation has someone who may sign the agreement for it, and why not.
 
 Pure rules of docs/rules.md §10: companies sign through a solely authorised director, two
-jointly authorised directors together, or a proxy within its limit; schools through a board
-member of their legal entity; municipalities through the mayor or a mandated official.
-Evidence (source, reference, date) must be recorded and checked by a member.
+jointly authorised directors together, or a proxy within its limit; schools and school
+boards through a board member of the legal entity; municipalities through the mayor or a
+mandated official. Evidence (source, reference, date) must be recorded and checked by a member.
 """
 
 from dataclasses import dataclass, field

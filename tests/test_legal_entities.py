@@ -476,3 +476,21 @@ def test_the_pages_run_the_same_queries_for_5_and_150_parties(leader_client, lea
 
         counts.append(_count(get))
     assert counts[0] == counts[1]
+
+
+def test_the_admin_shows_the_locations_and_refuses_two_levels(client, ready):
+    from accounts.models import User
+
+    client.force_login(User.objects.create_superuser(email="a@sterk.nl", password="x-admin-1"))
+    entity = named(ready, "Stichting VO Twente")
+    response = client.get(f"/admin/partners/organisation/{entity.pk}/change/")
+    assert response.status_code == 200
+    assert "Vakcollege Noord" in response.content.decode()
+    form_class = response.context["adminform"].form.__class__
+    location = named(ready, "Vakcollege Noord")
+    other = named(ready, "Techniekcollege Zuid")
+    form = form_class(
+        data={"belongs_to": location.pk}, instance=Organisation.objects.get(pk=other.pk)
+    )
+    form.is_valid()
+    assert "belongs_to" in form.errors
