@@ -62,6 +62,11 @@ def _terms(contributions) -> list:
     return [{k: v for k, v in row.items() if k != "status"} for row in contributions or []]
 
 
+def _tasks(party: dict) -> list:
+    """The tasks of a party; a snapshot from before the locations names none for a task."""
+    return [{"location": "", **task} for task in party.get("tasks") or []]
+
+
 def _by_key(rows) -> dict:
     return {row.get("key"): row for row in rows or []}
 
@@ -98,9 +103,17 @@ def _party_changes(old, new, old_parties, new_parties) -> list[Change]:
                     % {"name": party.get("name"), "fields": ", ".join(_label(f) for f in fields)},
                 )
             )
-        if before.get("tasks") != party.get("tasks"):
+        if _tasks(before) != _tasks(party):
             changes.append(
                 Change(PARTIES, _("%(name)s: tasks changed.") % {"name": party.get("name")})
+            )
+        if (before.get("locations") or []) != (party.get("locations") or []):
+            changes.append(
+                Change(
+                    PARTIES,
+                    _("%(name)s: the schools or branches listed under it changed.")
+                    % {"name": party.get("name")},
+                )
             )
     if old.get("penvoerder") != new.get("penvoerder"):
         party = new_parties.get(new.get("penvoerder")) or {}

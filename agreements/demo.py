@@ -1,7 +1,7 @@
 """Demo data of the agreements app (docs/rules.md §12): the demo region has a version.
 
 Runs after the partners, activities and cofinancing demos. Chooses the penvoerder (the
-mbo college of the demo region, else the first school by name) and makes version 1
+board of the demo region's vmbo schools, else the first school by name) and makes version 1
 when there is no version yet and the readiness check passes; otherwise it makes nothing and
 returns the blocking items, so the command can say why. Seeding twice changes nothing.
 """
@@ -27,10 +27,15 @@ from partners.models import (
 
 
 def _penvoerder(partnership: Partnership) -> Organisation | None:
-    schools = Organisation.objects.filter(partnership=partnership, kind__in=SCHOOL_KINDS)
+    """The board (bevoegd gezag) of a vmbo school, as the regulation asks (docs/rules.md
+    §11); else the first school that is its own legal entity."""
+    legal_entities = Organisation.objects.filter(partnership=partnership, belongs_to=None)
     return (
-        schools.filter(kind=OrganisationKind.MBO).order_by("name").first()
-        or schools.order_by("name").first()
+        legal_entities.filter(locations__kind=OrganisationKind.VMBO)
+        .distinct()
+        .order_by("name")
+        .first()
+        or legal_entities.filter(kind__in=SCHOOL_KINDS).order_by("name").first()
     )
 
 

@@ -32,6 +32,15 @@ class Agreement(models.Model):
             "Cofinancing warnings a project leader has seen and accepted: key → who, when."
         ),
     )
+    condition_exceptions = models.JSONField(
+        _("exceptions to the regulation's conditions"),
+        default=dict,
+        blank=True,
+        help_text=_(
+            "Conditions of the regulation a project leader recorded an exception to, with "
+            "the reason (agreed with the subsidy provider): key → reason, who, when."
+        ),
+    )
 
     objects = ScopedManager(partnership="partnership")
 

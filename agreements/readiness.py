@@ -1,7 +1,10 @@
 """Is the agreement ready to be made into a version? (docs/rules.md §11)
 
-Blocking: the share is not met (or there is no budget yet); a party without a valid
-signatory; a jointly authorised director without a co-signatory; a proxy whose limit is
+Blocking: the share is not met (or there is no budget yet); a school that is a party
+without a legal entity (no board, no KvK number of its own); a condition of the scheme's
+regulation that is not met (the penvoerder is the board of a vmbo school; the region has a
+vmbo, an mbo and, where the scheme says so, a primary school), unless a project leader
+recorded an exception with its reason; a party without a valid signatory; a jointly authorised director without a co-signatory; a proxy whose limit is
 below its organisation's contribution total; a participant without tasks; a warning of the
 cofinancing (a machine depreciated twice) that no project leader acknowledged. Not blocking but listed: parties not
 yet committed or signed in the pipeline, contributions only pledged, no penvoerder chosen.
@@ -19,7 +22,7 @@ from django.utils.translation import ngettext
 
 from agreements.data import AgreementData, PartyData, load_agreement_data
 from cofinancing.models import ContributionStatus
-from partners.models import Authority, Partnership, Stage
+from partners.models import SCHOOL_KINDS, Authority, OrganisationKind, Partnership, Stage
 from sterk.money import format_euro
 
 COMMITTED_STAGES = (Stage.COMMITTED, Stage.SIGNED)
@@ -59,6 +62,9 @@ def warning_key(warning: str) -> str:
 def readiness_from_data(data: AgreementData) -> Readiness:
     slug = data.partnership.slug
     items = [*_share_items(data, slug)]
+    for party in data.parties:
+        items += _legal_entity_items(party, slug)
+    items += _condition_items(data, slug)
     for party in data.parties:
         items += _signatory_items(party, slug)
         items += _task_items(party, slug)
@@ -131,6 +137,117 @@ def _share_items(data: AgreementData, slug: str) -> list[ReadinessItem]:
     ]
 
 
+def _legal_entity_items(party: PartyData, slug: str) -> list[ReadinessItem]:
+    """A school signs through its board: one that belongs to no board and has no KvK number
+    of its own is a party without a legal entity."""
+    organisation = party.organisation
+    if organisation.kind not in SCHOOL_KINDS or organisation.kvk_number:
+        return []
+    return [
+        ReadinessItem(
+            f"legal-entity:{party.key}",
+            True,
+            _(
+                "%(organisation)s is a school without a legal entity: record under which "
+                "school board (bevoegd gezag) it falls, or its own KvK number."
+            )
+            % {"organisation": organisation.name},
+            reverse(
+                "partners:organisation-update",
+                kwargs={"slug": slug, "code": organisation.code},
+            ),
+        )
+    ]
+
+
+CONDITION_KEYS = (
+    "condition:penvoerder",
+    "condition:vmbo",
+    "condition:mbo",
+    "condition:primary",
+)
+
+
+def _penvoerder_is_vmbo_board(data: AgreementData) -> bool:
+    """The penvoerder is the bevoegd gezag of a vmbo school: a legal entity with a vmbo
+    school under it, or a vmbo school that is its own legal entity (its own KvK number)."""
+    penvoerder = data.penvoerder
+    if penvoerder is None or penvoerder.belongs_to_id is not None:
+        return False
+    if penvoerder.kind == OrganisationKind.VMBO and penvoerder.kvk_number:
+        return True
+    return bool(data.penvoerder_vmbo_schools)
+
+
+def unmet_conditions(data: AgreementData) -> list[tuple[str, str]]:
+    """The conditions of the scheme's regulation the region does not meet, as (key,
+    message) (docs/rules.md §11). Schools count when they are a party or a location of one
+    that takes part or contributes. Without a budget there is no scheme, and without a
+    penvoerder its condition waits (a note says none was chosen)."""
+    scheme = data.budget.scheme if data.budget else None
+    if scheme is None:
+        return []
+    kinds = {member.kind for party in data.parties for member in party.members}
+    unmet = []
+    if scheme.penvoerder_vmbo_board and data.penvoerder and not _penvoerder_is_vmbo_board(data):
+        penvoerder = data.penvoerder
+        if penvoerder.belongs_to_id:
+            message = _(
+                "The penvoerder %(organisation)s is not a legal entity: choose the board "
+                "it belongs to (%(entity)s), if that is the board of a vmbo school."
+            ) % {"organisation": penvoerder.name, "entity": penvoerder.belongs_to.name}
+        else:
+            message = _(
+                "The penvoerder %(organisation)s is not the board (bevoegd gezag) of a vmbo "
+                "school, as %(scheme)s requires."
+            ) % {"organisation": penvoerder.name, "scheme": scheme.name}
+        unmet.append(("condition:penvoerder", message))
+    wanted = [
+        (
+            scheme.requires_vmbo,
+            OrganisationKind.VMBO,
+            "condition:vmbo",
+            _("No vmbo school takes part in the agreement, as %(scheme)s requires."),
+        ),
+        (
+            scheme.requires_mbo,
+            OrganisationKind.MBO,
+            "condition:mbo",
+            _("No mbo school takes part in the agreement, as %(scheme)s requires."),
+        ),
+        (
+            scheme.requires_primary,
+            OrganisationKind.PRIMARY_SCHOOL,
+            "condition:primary",
+            _("No primary school takes part in the agreement, as %(scheme)s requires."),
+        ),
+    ]
+    for required, kind, key, message in wanted:
+        if required and kind not in kinds:
+            unmet.append((key, message % {"scheme": scheme.name}))
+    return unmet
+
+
+def _condition_items(data: AgreementData, slug: str) -> list[ReadinessItem]:
+    exceptions = data.agreement.condition_exceptions if data.agreement else {}
+    items = []
+    for key, message in unmet_conditions(data):
+        exception = exceptions.get(key)
+        if exception:
+            message += " " + _("Exception recorded by %(who)s on %(when)s: %(reason)s") % {
+                "who": exception.get("by", "—"),
+                "when": exception.get("at", "")[:10],
+                "reason": exception.get("reason", ""),
+            }
+        url = (
+            reverse("agreements:agreement-settings", kwargs={"slug": slug})
+            if key == "condition:penvoerder"
+            else reverse("partners:organisation-list", kwargs={"slug": slug})
+        )
+        items.append(ReadinessItem(key, not exception, message, url))
+    return items
+
+
 def _signatory_items(party: PartyData, slug: str) -> list[ReadinessItem]:
     url = _organisation_url(party, slug)
     name = party.organisation.name
@@ -195,11 +312,11 @@ def _signatory_items(party: PartyData, slug: str) -> list[ReadinessItem]:
 def _task_items(party: PartyData, slug: str) -> list[ReadinessItem]:
     return [
         ReadinessItem(
-            f"tasks:{party.key}:{participant.activity.code}",
+            f"tasks:{_member(party, participant).code}:{participant.activity.code}",
             True,
             _("%(organisation)s takes part in %(activity)s without tasks.")
             % {
-                "organisation": party.organisation.name,
+                "organisation": _member(party, participant).name,
                 "activity": f"{participant.activity.short_code} {participant.activity.title}",
             },
             reverse(
@@ -212,6 +329,11 @@ def _task_items(party: PartyData, slug: str) -> list[ReadinessItem]:
         )
         if not participant.tasks.strip()
     ]
+
+
+def _member(party: PartyData, participant):
+    """Who of the party takes part: the legal entity or one of its locations."""
+    return party.location_of(participant.organisation_id) or party.organisation
 
 
 def _pipeline_items(party: PartyData, slug: str) -> list[ReadinessItem]:

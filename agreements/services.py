@@ -111,3 +111,61 @@ def warning_acknowledge(*, partnership: Partnership, key: str, user) -> None:
         key: {"by": str(user), "at": timezone.now().isoformat()},
     }
     agreement.save(update_fields=["acknowledged_warnings"])
+
+
+EXCEPTION_REASON_MIN, EXCEPTION_REASON_MAX = 20, 2000
+
+
+def condition_exception_record(*, partnership: Partnership, key: str, reason: str, user) -> None:
+    """A project leader records an exception to a condition of the regulation the region
+    does not meet, with a written reason (a region may have agreed one with the subsidy
+    provider); the condition then no longer blocks a version (docs/rules.md §11).
+
+    Only a condition that is unmet now can be excepted; the reason is at least a sentence
+    (20 characters and a space). The record says who, when and why, and the snapshot
+    prints it with the condition.
+    """
+    from agreements.readiness import CONDITION_KEYS, check_readiness
+
+    reason = " ".join((reason or "").split())
+    if len(reason) > EXCEPTION_REASON_MAX:
+        raise ValidationError(
+            {
+                "reason": _("Keep the reason under %(count)d characters.")
+                % {"count": EXCEPTION_REASON_MAX}
+            }
+        )
+    if len(reason) < EXCEPTION_REASON_MIN or " " not in reason:
+        raise ValidationError(
+            {
+                "reason": _(
+                    "Write down why the exception applies, in at least a sentence "
+                    "(%(count)d characters or more)."
+                )
+                % {"count": EXCEPTION_REASON_MIN}
+            }
+        )
+    current = {item.key for item in check_readiness(partnership=partnership).items}
+    if key not in CONDITION_KEYS or key not in current:
+        raise ValidationError(_("This condition is met or does not apply; no exception needed."))
+    with transaction.atomic():
+        agreement = agreement_for(partnership)
+        agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
+        agreement.condition_exceptions = {
+            **agreement.condition_exceptions,
+            key: {"reason": reason, "by": str(user), "at": timezone.now().isoformat()},
+        }
+        agreement.save(update_fields=["condition_exceptions"])
+
+
+def condition_exception_withdraw(*, partnership: Partnership, key: str) -> None:
+    """Withdraw a recorded exception: the condition blocks again while it is unmet."""
+    with transaction.atomic():
+        agreement = agreement_for(partnership)
+        agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
+        if key not in agreement.condition_exceptions:
+            raise ValidationError(_("No exception was recorded for this condition."))
+        agreement.condition_exceptions = {
+            k: v for k, v in agreement.condition_exceptions.items() if k != key
+        }
+        agreement.save(update_fields=["condition_exceptions"])

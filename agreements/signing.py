@@ -108,9 +108,8 @@ def _commitments(party: dict) -> list[dict]:
     contributions per year with their values (docs/rules.md §5-§7)."""
     tasks = [
         {
-            "label": " ".join(
-                filter(None, (item.get("activity_code"), item.get("activity_title")))
-            ),
+            "label": " ".join(filter(None, (item.get("activity_code"), item.get("activity_title"))))
+            + (f" ({item['location']})" if item.get("location") else ""),
             "text": item.get("tasks") or "",
             "note": item.get("responsibilities") or "",
         }

@@ -38,9 +38,8 @@ def snapshot_from_data(data: AgreementData) -> dict:
     partnership = data.partnership
     scheme = data.budget.scheme if data.budget else None
     default_rate = scheme.default_hourly_rate if scheme else ZERO
-    penvoerder = next(
-        (p.key for p in data.parties if p.organisation.pk == data.penvoerder_id), None
-    )
+    penvoerder_party = data.penvoerder_party
+    penvoerder = penvoerder_party.key if penvoerder_party else None
     readiness = readiness_from_data(data)
     return {
         "schema": SCHEMA,
@@ -99,18 +98,37 @@ def _party(party: PartyData, default_rate: Decimal) -> dict:
         "postal_code": organisation.postal_code,
         "city": organisation.city,
         "counts_as_business": bool(organisation.counts_as_business),
+        # The schools or branches under the legal entity that take part (docs/rules.md §11).
+        "locations": sorted(
+            (
+                {
+                    "name": location.name,
+                    "kind_label": kinds.get(location.kind, location.kind),
+                    "brin_code": location.brin_code,
+                    "city": location.city,
+                }
+                for location in party.locations
+            ),
+            key=lambda item: (item["name"], item["brin_code"], item["city"]),
+        ),
         "signatories": [_signatory(s) for s in signers(party)],
         "tasks": sorted(
             (
                 {
                     "activity_code": p.activity.short_code,
                     "activity_title": p.activity.title,
+                    "location": _location_name(party, p.organisation_id),
                     "tasks": p.tasks,
                     "responsibilities": p.responsibilities,
                 }
                 for p in party.participants
             ),
-            key=lambda t: (t["activity_code"].lower(), t["activity_title"], t["tasks"]),
+            key=lambda t: (
+                t["activity_code"].lower(),
+                t["activity_title"],
+                t["location"],
+                t["tasks"],
+            ),
         ),
         "contributions": sorted(
             (_contribution(c, default_rate) for c in party.contributions),
@@ -126,6 +144,11 @@ def _party(party: PartyData, default_rate: Decimal) -> dict:
         ),
         "total": amount(party.total),
     }
+
+
+def _location_name(party: PartyData, organisation_id: int) -> str:
+    location = party.location_of(organisation_id)
+    return location.name if location else ""
 
 
 def signers(party: PartyData) -> list:

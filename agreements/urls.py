@@ -14,6 +14,16 @@ urlpatterns = [
         pages.warning_acknowledge,
         name="warning-acknowledge",
     ),
+    path(
+        "agreements/conditions/<str:key>/exception/",
+        pages.condition_exception,
+        name="condition-exception",
+    ),
+    path(
+        "agreements/conditions/<str:key>/exception/withdraw/",
+        pages.condition_exception_withdraw,
+        name="condition-exception-withdraw",
+    ),
     path("agreements/versions/<uuid:code>/", pages.version_detail, name="version-detail"),
     path("agreements/versions/<uuid:code>/preview/", pages.version_preview, name="version-preview"),
     path(

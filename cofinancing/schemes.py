@@ -33,7 +33,9 @@ SCHEMES = [
         "share": Decimal("0.1000"),
         "base": "eligible_total",
         "default_hourly_rate": Decimal("50.00"),
-        "notes": "10% of the eligible (subsidiabel) part of the total multi-year budget.",
+        "requires_primary": True,
+        "notes": "10% of the eligible (subsidiabel) part of the total multi-year budget; "
+        "cooperation with primary education is required.",
     },
 ]
 
@@ -43,6 +45,9 @@ def ensure_schemes(scheme_model=None) -> None:
     if scheme_model is None:
         from cofinancing.models import Scheme as scheme_model
     existing = set(scheme_model.objects.values_list("code", flat=True))
+    # A migration passes the model as it was then: fields added later take their defaults
+    # there, and a later migration sets them.
+    fields = {field.name for field in scheme_model._meta.get_fields()}
     for scheme in SCHEMES:
         if scheme["code"] not in existing:
-            scheme_model.objects.create(**scheme)
+            scheme_model.objects.create(**{k: v for k, v in scheme.items() if k in fields})

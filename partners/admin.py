@@ -1,4 +1,6 @@
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -97,11 +99,48 @@ class StageChangeInline(admin.TabularInline):
         return False
 
 
+class OrganisationAdminForm(forms.ModelForm):
+    """The admin checks the legal entity as the organisation form does (docs/rules.md
+    §17): same partnership, one level, a school board with a KvK number. The admin adds
+    the model and fields (ModelAdmin.get_form)."""
+
+    def clean(self):
+        from partners.services.organisations import legal_entity_errors
+
+        cleaned = super().clean()
+        self.instance.partnership = cleaned.get("partnership") or self.instance.partnership
+        for name in ("kind", "kvk_number", "belongs_to"):
+            if name in cleaned:
+                setattr(self.instance, name, cleaned[name])
+        if self.instance.partnership_id is not None:
+            errors = legal_entity_errors(self.instance)
+            if errors:
+                raise ValidationError(errors)
+        return cleaned
+
+
+class LocationInline(admin.TabularInline):
+    model = Organisation
+    fk_name = "belongs_to"
+    fields = ["name", "kind", "brin_code", "city"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+    verbose_name = _("location")
+    verbose_name_plural = _("locations (organisations that belong to this one)")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Organisation)
 class OrganisationAdmin(SimpleHistoryAdmin):
+    form = OrganisationAdminForm
     list_display = [
         "name",
         "partnership",
+        "belongs_to",
         "kind",
         "sector",
         "stage",
@@ -111,13 +150,13 @@ class OrganisationAdmin(SimpleHistoryAdmin):
     ]
     list_filter = ["partnership", "kind", "sector", "stage", "counts_as_business"]
     search_fields = ["name", "kvk_number", "brin_code", "city"]
-    list_select_related = ["partnership", "relationship_owner"]
-    autocomplete_fields = ["partnership", "relationship_owner"]
+    list_select_related = ["partnership", "relationship_owner", "belongs_to"]
+    autocomplete_fields = ["partnership", "relationship_owner", "belongs_to"]
     readonly_fields = [
         "code", "counts_as_business", "stage_changed_at", "created_at", "business_approved_by",
         "business_approved_at", "business_approved_via",
     ]  # fmt: skip
-    inlines = [ContactInline, NetworkMemberInline, StageChangeInline]
+    inlines = [LocationInline, ContactInline, NetworkMemberInline, StageChangeInline]
 
     def save_model(self, request, obj, form, change):
         # An override set or changed here is approved by the admin who saved it (§4).

@@ -21,6 +21,8 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
+from partners.demo_entities import BOARD_CONTACTS, BOARD_INTERACTIONS, BOARDS, link_locations
+from partners.demo_moments import AT_COMPANY, AT_SCHOOL, EVENT, INTERACTIONS, MEET
 from partners.models import (
     GOVERNMENT_KINDS,
     SCHOOL_KINDS,
@@ -39,7 +41,6 @@ from partners.models import (
     Stage,
     StageChange,
 )
-from partners.models import InteractionKind as IK
 from partners.models import LegalForm as LF
 from partners.models import NetworkKind as NK
 from partners.models import OrganisationKind as OK
@@ -190,7 +191,8 @@ NOTES = {
     "veenstra-kunststof": "Gepauzeerd tijdens de reorganisatie; na de zomer opnieuw benaderen.",
     "kwekerij-vandenberg": "Bedrijf stopt; bijdrage loopt tot het einde van het schooljaar.",
     "robotica-heidelo": "Snelgroeiende start-up; interesse in hbo-stagiairs mechatronica.",
-    "roc-voorbeeldstad": "Penvoerder van de Sterk Techniekonderwijs-aanvraag in de regio.",
+    "svo-voorbeeldregio": "Penvoerder van de Sterk Techniekonderwijs-aanvraag in de regio, "
+    "als bevoegd gezag van het Technisch College en Vakcollege Havenmond.",
 }
 
 SOLE, JOINT, PROXY = Authority.SOLE_DIRECTOR, Authority.JOINT_DIRECTOR, Authority.PROXY
@@ -264,17 +266,14 @@ CONTACTS = {
                            ("Anton de Jong", "Burgemeester", MANDATE)],
     "provincie-voorbeeldland": [("Rik Janssens", "Programmamanager arbeidsmarkt", None),
                                 ("Marjolein Smits", "Gedeputeerde economie", MANDATE)],
-    "obs-devonk": [("Karin Hoogland", "Directeur", None),
-                   ("Ellen Vos", "Bestuurder Stichting Openbaar Onderwijs", BOARD)],
-    "cbs-hetkompas": [("Gert van Wijk", "Directeur", None),
-                      ("Hester Blom", "Bestuurder Stichting Christelijk Onderwijs", BOARD)],
+    # The schools' board members sign for them at their boards (partners.demo_entities).
+    "obs-devonk": [("Karin Hoogland", "Directeur", None)],
+    "cbs-hetkompas": [("Gert van Wijk", "Directeur", None)],
     "technischcollege-voorbeeldstad": [("Mark Dijkman", "Teamleider techniek", None),
-                                       ("Anja Rutten", "Rector-bestuurder", BOARD)],
-    "vakcollege-havenmond": [("Erwin Jonker", "Coördinator techniek", None),
-                             ("Petra Meulenbelt", "Voorzitter college van bestuur", BOARD)],
+                                       ("Anja Rutten", "Rector", None)],
+    "vakcollege-havenmond": [("Erwin Jonker", "Coördinator techniek", None)],
     "roc-voorbeeldstad": [("Ahmed Bouzid", "Projectleider Sterk Techniekonderwijs", None),
-                          ("Bram Verbeek", "Directeur Techniek & Technologie", None),
-                          ("Wendy van Dam", "Lid College van Bestuur", BOARD)],
+                          ("Bram Verbeek", "Directeur Techniek & Technologie", None)],
     "hogeschool-voorbeeldregio": [("Jan-Willem Smeets", "Lector Smart Industry", None),
                                   ("Heleen Franssen", "Lid College van Bestuur", BOARD)],
 }  # fmt: skip
@@ -303,7 +302,7 @@ NETWORKS = [
      "Regionale tafel van onderwijs, overheid en bedrijfsleven die de techniekagenda van de "
      "Voorbeeldregio trekt.",
      [("gemeente-voorbeeldstad", "Voorzitter"), ("provincie-voorbeeldland", "Financier"),
-      ("roc-voorbeeldstad", "Penvoerder onderwijs"),
+      ("roc-voorbeeldstad", "Namens het mbo"),
       ("techniekbedrijven-voorbeeldregio", "Namens het bedrijfsleven"),
       ("metaalkring", "Lid"), ("technischcollege-voorbeeldstad", "Lid"),
       ("installatiekring-oost", "Toehoorder")]),
@@ -332,90 +331,9 @@ NETWORKS = [
       ("gemeente-voorbeeldstad", "Accountmanager bedrijven")]),
 ]  # fmt: skip
 
-MEET, AT_COMPANY, AT_SCHOOL, CALL, EVENT, MAIL = (
-    IK.MEETING,
-    IK.VISIT_COMPANY,
-    IK.VISIT_SCHOOL,
-    IK.CALL,
-    IK.EVENT,
-    IK.EMAIL,
-)
 
-# organisation, days ago, kind, summary, next step, due (days from today), done.
-INTERACTIONS = [
-    ("vandijk-metaal", 165, MEET, "Kennismaking met Jeroen en Marieke: belangstelling voor gastlessen verspanen en stageplaatsen voor vmbo-leerlingen.", "Voorstel voor drie gastlessen sturen", -150, True),
-    ("vandijk-metaal", 110, AT_COMPANY, "Rondleiding in de werkplaats met docenten van het Technisch College; de CNC-draaibank is op woensdagmiddag beschikbaar voor praktijklessen.", "Inzet van de draaibank uitwerken als bijdrage (afschrijving)", -90, True),
-    ("vandijk-metaal", 40, MEET, "Samenwerkingsovereenkomst doorgenomen en getekend; bijdrage: 30 gastlessen en gebruik van de CNC-draaibank.", "", None, False),
-    ("vandijk-metaal", 6, CALL, "Marieke belde over de planning van de gastlessen in het voorjaar; twee data staan nog open.", "Data gastlessen bevestigen met het Technisch College", 0, False),
-    ("lasbedrijf-hendriks", 95, AT_COMPANY, "Kennismaking in de lasserij; Tom wil leerlingen laten meekijken bij MIG/MAG-lassen.", "Informatie over de regeling sturen", -88, True),
-    ("lasbedrijf-hendriks", 30, CALL, "Henk zegt toe: twee snuffelstages per jaar en een lasdemonstratie op de techniekdag.", "Bijdrage vastleggen en overeenkomst ter tekening sturen", -5, False),
-    ("dewit-precisie", 60, MAIL, "Annelies reageerde op de uitnodiging; interesse in een gezamenlijk keuzevak precisietechniek voor het mbo.", "", None, False),
-    ("dewit-precisie", 20, MEET, "Gesprek met Annelies en Bas over een keuzevak meten en regelen; De Wit levert de praktijkopdrachten.", "Opzet keuzevak delen met het ROC", 9, False),
-    ("staal-westerveen", 150, AT_COMPANY, "Rondleiding in de constructiehal; Eline zoekt tekenaars en constructiebankwerkers.", "", None, False),
-    ("staal-westerveen", 100, CALL, "Harm zegt twee gastlessen lassen per jaar toe; daarna niets meer gehoord.", "Overeenkomst ter tekening sturen", -85, False),
-    ("bouwbedrijf-jansen", 150, EVENT, "Gesproken op de nieuwjaarsbijeenkomst van de Bedrijvenkring; Gerard wil meedoen.", "Afspraak maken voor een bezoek", -140, True),
-    ("bouwbedrijf-jansen", 75, AT_COMPANY, "Bezoek aan de bouwplaats van de nieuwe brede school; Pieter begeleidt vmbo-leerlingen bij metselwerk.", "", None, False),
-    ("bouwbedrijf-jansen", 25, MEET, "Overeenkomst getekend door beide directeuren, die alleen samen bevoegd zijn.", "Lespakket veiligheid op de bouwplaats afstemmen", 14, False),
-    ("kuipers-bakker", 45, MAIL, "Uitnodiging voor de techniekdag gestuurd; Sandra stuurt hem door naar Wim.", "Nabellen over de techniekdag", -10, True),
-    ("kuipers-bakker", 12, CALL, "Wim teruggebeld: hij wil eerst zien hoe andere aannemers meedoen.", "Wim uitnodigen voor het Techniekpact-overleg", 21, False),
-    ("ontwikkelbedrijf-voorbeeldstad", 33, MEET, "Wouter biedt een bouwkavel aan als oefenterrein voor de bouwopleidingen.", "Afspraken over het oefenterrein op papier zetten", 16, False),
-    ("installatietechniek-oost", 170, MEET, "Eerste gesprek met Marco over het tekort aan monteurs; bereid tot gastdocentschap en docentstages.", "Concept van de bijdrage uitwerken", -150, True),
-    ("installatietechniek-oost", 120, AT_SCHOOL, "Linda en Youssef bezochten het ROC en bekeken het praktijklokaal elektrotechniek.", "", None, False),
-    ("installatietechniek-oost", 55, MEET, "Overeenkomst getekend door Linda Koster (volmacht tot 25.000 euro); bijdrage in uren en materiaal.", "", None, False),
-    ("installatietechniek-oost", 3, MAIL, "Youssef stuurde het rooster van de hybride docent voor het tweede semester.", "Rooster doorsturen naar de teamleider techniek", 2, False),
-    ("klimaat-smit", 50, CALL, "Johan wil meedenken over een lesmodule warmtepompen voor het vmbo.", "Kennismaking met de vmbo-docenten plannen", -20, False),
-    ("mulder-elektro", 80, AT_COMPANY, "Rondleiding door Frank en Esther; stageplaatsen voor twee mbo-studenten elektrotechniek.", "", None, False),
-    ("mulder-elektro", 18, CALL, "Frank wil tekenen, maar is alleen samen met een tweede bestuurder bevoegd.", "Gegevens van de tweede bestuurder opvragen", 3, False),
-    ("mf-oosterbroek", 175, EVENT, "Fieldlab-bijeenkomst: Arjan presenteerde de robotcel; afgesproken samen een praktijkroute te maken.", "", None, False),
-    ("mf-oosterbroek", 130, MEET, "Bijdrage besproken: een lesmachine in bruikleen en twee docentstages per jaar.", "Waarde van de machine (afschrijving) laten berekenen", -110, True),
-    ("mf-oosterbroek", 70, MEET, "Overeenkomst getekend door Arjan Wessels.", "", None, False),
-    ("mf-oosterbroek", 8, AT_SCHOOL, "Dennis gaf met twee collega's een gastles robotica op het Technisch College.", "Gastles evalueren met de docenten", 7, False),
-    ("veenstra-kunststof", 140, MEET, "Ruud wil meedoen, maar eerst de reorganisatie afronden.", "Na de zomer opnieuw contact opnemen", 40, False),
-    ("robotica-heidelo", 160, EVENT, "Sanne ontmoet op het Fieldlab; interesse in stages voor hbo-studenten mechatronica.", "", None, False),
-    ("robotica-heidelo", 120, CALL, "Sanne belde terug: druk met een grote order, wil later verder praten.", "Opnieuw bellen", -60, False),
-    ("softwarehuis-brugwijk", 35, MAIL, "Mehmet gemaild over programmeerlessen op de basisscholen via het Fablab.", "Nabellen als er geen reactie komt", 4, False),
-    ("zorggroep-delinde", 86, MEET, "Gesprek met Carla en Fatima over zorgtechnologie in de opleiding; leerlingen mogen meelopen met de technische dienst.", "", None, False),
-    ("zorggroep-delinde", 28, MEET, "Carla zegt materiaal uit het zorglab en 40 uur begeleiding per jaar toe.", "Bewijs van bevoegdheid van Carla laten controleren", -2, False),
-    ("mt-bos", 66, AT_COMPANY, "Bezoek aan de productie van hulpmiddelen; Judith zoekt stagiairs kwaliteitszorg.", "KvK-uittreksel opvragen", 30, False),
-    ("groene-hoek", 180, AT_COMPANY, "Bart leidde ons rond; bijdrage: praktijkopdrachten rond groene daken.", "", None, False),
-    ("groene-hoek", 115, MEET, "Overeenkomst getekend; leerlingen ontwerpen een groen dak voor de fietsenstalling van de school.", "Tussenresultaat laten zien op school", -80, True),
-    ("kwekerij-vandenberg", 150, CALL, "Dirk laat weten dat de kwekerij stopt; de samenwerking eindigt na dit schooljaar.", "", None, False),
-    ("autovisser", 130, AT_COMPANY, "Kennismaking in de werkplaats; elektrisch rijden als thema voor het keuzevak.", "", None, False),
-    ("autovisser", 85, MEET, "Overeenkomst getekend door Patrick de Graaf (volmacht tot 10.000 euro).", "", None, False),
-    ("autovisser", 10, EVENT, "Ronald en Patrick stonden met een elektrische auto op de techniekdag van Vakcollege Havenmond.", "Foto's en een bedankje sturen", -3, True),
-    ("dekker-transport", 140, CALL, "Hans kort gesproken; hij denkt na over een stageplaats voor de opleiding logistiek en mobiliteit.", "Informatiepakket sturen", -130, True),
-    ("werf-havenmond", 84, AT_COMPANY, "Rondleiding op de werf met de schoolleiding van Vakcollege Havenmond.", "", None, False),
-    ("werf-havenmond", 14, MEET, "Klaas zegt lasopdrachten en een scheepsbouwproject voor derdejaars toe.", "Overeenkomst ter ondertekening sturen", 1, False),
-    ("energie-westerveen", 145, MEET, "Marloes wil jongeren laten kennismaken met het onderhoud van warmtenetten.", "", None, False),
-    ("energie-westerveen", 60, MEET, "Overeenkomst getekend; Joost begeleidt drie stagiairs in de servicedienst.", "", None, False),
-    ("energie-westerveen", 5, CALL, "Joost meldt dat een stagiair is gestopt; vervanging gezocht via het ROC.", "Nieuwe stagiair voorstellen", 0, False),
-    ("energie-heidelo", 40, MEET, "Gert-Jan en Anouk willen leerlingen metingen laten doen aan het zonnepark.", "Meetproject uitwerken met de hogeschool", 12, False),
-    ("metaalkring", 120, MEET, "Peter en Ilse: de Metaalkring wil de regio-aanpak bij de leden onder de aandacht brengen.", "", None, False),
-    ("metaalkring", 22, EVENT, "Ledenavond: Sterk Techniekonderwijs gepresenteerd aan 35 metaalbedrijven.", "Lijst met geïnteresseerde bedrijven opvragen", -4, True),
-    ("bouw-infra-voorbeeldregio", 48, MEET, "Nicole wil de bouwbedrijven in de regio oproepen om mee te doen.", "Oproeptekst aanleveren voor de nieuwsbrief", 5, False),
-    ("installatiekring-oost", 26, MAIL, "Martin uitgenodigd voor het Techniekpact-overleg.", "", None, False),
-    ("techniekbedrijven-voorbeeldregio", 135, MEET, "Hanneke en Jasper: het netwerk neemt de coördinatie van de bedrijfsbijdragen op zich.", "", None, False),
-    ("techniekbedrijven-voorbeeldregio", 16, MEET, "Kwartaaloverleg: stand van de bijdragen, de techniekdag en de docentstages geëvalueerd.", "Verslag rondsturen", -9, True),
-    ("ondernemerskring-havenmond", 52, EVENT, "Ondernemersontbijt in Havenmond: vijf bedrijven tonen interesse in stageplaatsen.", "Namen doorgeven aan Vakcollege Havenmond", 25, False),
-    ("zorgtechnetwerk-brugwijk", 125, CALL, "Rianne meldt dat het netwerk opnieuw wordt opgezet; we praten verder na de herstart.", "", None, False),
-    ("opleidingsfonds-techniek", 75, MEET, "Martijn: het fonds draagt bij aan opleidingsplaatsen. Of het als bedrijfsleven telt, ligt niet vast; de stuurgroep besluit.", "", None, False),
-    ("opleidingsfonds-techniek", 9, MAIL, "Saskia stuurde het bestedingsplan voor het komende jaar.", "Bestedingsplan verwerken in de begroting", 18, False),
-    ("gemeente-voorbeeldstad", 160, MEET, "Startgesprek met wethouder Hermans over de rol van de gemeente in het Techniekpact.", "", None, False),
-    ("gemeente-voorbeeldstad", 65, MEET, "Mandaatbesluit ontvangen; Michiel tekent de overeenkomst namens het college.", "", None, False),
-    ("gemeente-voorbeeldstad", 2, MEET, "Overleg over de huur van het praktijklokaal in het gemeentelijk gebouw.", "Huurprijs per dagdeel doorgeven", 20, False),
-    ("gemeente-havenmond", 38, MEET, "Sabine wil de techniekpromotie koppelen aan het havenprogramma van de gemeente.", "Mandaat van de burgemeester laten controleren", -1, False),
-    ("provincie-voorbeeldland", 58, MEET, "Rik en gedeputeerde Smits over provinciale cofinanciering van het Techniekpact-programma.", "", None, False),
-    ("provincie-voorbeeldland", 11, MAIL, "Rik stuurde de beschikking in concept ter controle.", "Reactie op de conceptbeschikking sturen", 6, False),
-    ("obs-devonk", 44, AT_SCHOOL, "Karin: groep 7 en 8 doen mee aan de techniekweek met het Fablab.", "Datum van de techniekweek vastleggen", 6, False),
-    ("cbs-hetkompas", 21, MAIL, "Gert gemaild over de techniekweek; hij bespreekt het in het team.", "", None, False),
-    ("technischcollege-voorbeeldstad", 155, MEET, "Werkgroep praktijkroutes opgericht met Mark en de teamleiders.", "", None, False),
-    ("technischcollege-voorbeeldstad", 7, MEET, "Werkgroep praktijkroutes: planning van de bedrijfsbezoeken voor het derde leerjaar.", "Bezoekschema delen met de bedrijven", 0, False),
-    ("vakcollege-havenmond", 29, AT_SCHOOL, "Erwin liet het vernieuwde techniekpraktijklokaal zien; de werf levert de lasopdrachten.", "Lesrooster praktijkdagen afstemmen", 10, False),
-    ("roc-voorbeeldstad", 178, MEET, "Startoverleg met Bram en Ahmed over de regionale aanvraag Sterk Techniekonderwijs.", "", None, False),
-    ("roc-voorbeeldstad", 90, MEET, "Stuurgroep: meerjarenbegroting en verdeling van de cofinanciering vastgesteld.", "", None, False),
-    ("roc-voorbeeldstad", 4, MEET, "Ahmed en Bram: stand van de cofinanciering en van de ondertekening door de partners.", "Ontbrekende handtekeningen nabellen", 3, False),
-    ("hogeschool-voorbeeldregio", 57, MEET, "Jan-Willem wil hbo-studenten laten meewerken aan het Fieldlab en lessen voor het vmbo laten ontwikkelen.", "", None, False),
-]  # fmt: skip
+PEOPLE = CONTACTS | BOARD_CONTACTS
+MOMENTS = [*INTERACTIONS, *BOARD_INTERACTIONS]
 
 PIPELINE = [Stage.PROSPECT, Stage.APPROACHED, Stage.IN_CONVERSATION, Stage.COMMITTED]
 STAGE_PATHS = {
@@ -491,9 +409,9 @@ class _Landscape:
 
     def seed(self):
         organisations = {}
-        for index, row in enumerate(ORGANISATIONS):
+        for index, row in enumerate([*ORGANISATIONS, *BOARDS]):
             key, stage = row[0], row[-1]
-            moments = [moment[1:] for moment in INTERACTIONS if moment[0] == key]
+            moments = [moment[1:] for moment in MOMENTS if moment[0] == key]
             moves = self.stage_moves(index, stage, [moment[0] for moment in moments])
             organisation, created = self.organisation(*row, changed=moves[-1][2])
             organisations[key] = organisation
@@ -504,6 +422,7 @@ class _Landscape:
                 self.people(index, key, organisation)
                 self.contact_moments(organisation, actor, moments)
                 self.stage_history(organisation, actor, moves)
+        link_locations(organisations)
         self.networks(organisations)
 
     def organisation(
@@ -539,7 +458,7 @@ class _Landscape:
 
     def people(self, index, key, organisation):
         signatories = []
-        for position, (name, job_title, authority) in enumerate(CONTACTS[key]):
+        for position, (name, job_title, authority) in enumerate(PEOPLE[key]):
             contact, _ = Contact.objects.get_or_create(
                 partnership=self.partnership,
                 organisation=organisation,

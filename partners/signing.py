@@ -1,16 +1,16 @@
 """Whether an organisation has someone who may sign the agreement for it, and why not.
 
 Pure rules of docs/rules.md §10: companies sign through a solely authorised director, two
-jointly authorised directors together, or a proxy within its limit; schools through a board
-member of their legal entity; municipalities through the mayor or a mandated official.
-Evidence (source, reference, date) must be recorded and checked by a member.
+jointly authorised directors together, or a proxy within its limit; schools and school
+boards through a board member of the legal entity; municipalities through the mayor or a
+mandated official. Evidence (source, reference, date) must be recorded and checked by a member.
 """
 
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from partners.models import GOVERNMENT_KINDS, SCHOOL_KINDS, Authority
+from partners.models import GOVERNMENT_KINDS, SCHOOL_KINDS, Authority, OrganisationKind
 
 
 @dataclass(frozen=True)
@@ -32,7 +32,7 @@ class SigningStatus:
 
 
 def authorities_for_kind(kind: str) -> set[str]:
-    if kind in SCHOOL_KINDS:
+    if kind in SCHOOL_KINDS or kind == OrganisationKind.SCHOOL_BOARD:
         return {Authority.SCHOOL_BOARD, Authority.PROXY}
     if kind in GOVERNMENT_KINDS:
         return {Authority.MUNICIPAL_MANDATE, Authority.PROXY}

@@ -208,6 +208,17 @@ def scheme(code="sto-2025-2028"):
     return Scheme.objects.get(code=code)
 
 
+def without_conditions(code="sto-2025-2028"):
+    """Switch off the scheme's conditions on the region (a vmbo board as penvoerder, vmbo,
+    mbo and primary schools), for tests that are about something else."""
+    Scheme.objects.filter(code=code).update(
+        penvoerder_vmbo_board=False,
+        requires_vmbo=False,
+        requires_mbo=False,
+        requires_primary=False,
+    )
+
+
 class BudgetFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Budget

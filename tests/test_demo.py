@@ -13,6 +13,7 @@ from django_scopes import scopes_disabled
 from partners import demo
 from partners.models import (
     ACTIVE_STAGES,
+    SCHOOL_KINDS,
     Authority,
     Contact,
     Interaction,
@@ -144,7 +145,27 @@ def test_proxies_have_a_decimal_limit(region):
 
 def test_schools_and_municipality_have_fitting_signatories(region):
     board = Signatory.objects.filter(partnership=region, authority=Authority.SCHOOL_BOARD)
-    assert all(s.contact.organisation.is_school for s in board)
+    organisations = [s.contact.organisation for s in board]
+    assert all(o.is_school or o.kind == OrganisationKind.SCHOOL_BOARD for o in organisations)
+    # The schools of the agreement sign through their boards (docs/rules.md §11).
+    assert {o.name for o in organisations if o.kind == OrganisationKind.SCHOOL_BOARD} >= {
+        "Stichting Voortgezet Onderwijs Voorbeeldregio",
+        "Stichting Regionaal Opleidingencentrum Voorbeeldstad",
+    }
+
+
+def test_the_schools_belong_to_their_boards_with_kvk_numbers(region):
+    college = Organisation.objects.select_related("belongs_to").get(
+        partnership=region, name="Technisch College Voorbeeldstad"
+    )
+    board = college.belongs_to
+    assert board.kind == OrganisationKind.SCHOOL_BOARD and len(board.kvk_number) == 8
+    assert {o.name for o in board.locations.all()} == {
+        "Technisch College Voorbeeldstad",
+        "Vakcollege Havenmond",
+    }
+    schools = Organisation.objects.filter(partnership=region, kind__in=SCHOOL_KINDS)
+    assert set(schools.filter(belongs_to=None).values_list("kind", flat=True)) == {"hbo"}
     mandate = Signatory.objects.get(
         partnership=region,
         authority=Authority.MUNICIPAL_MANDATE,

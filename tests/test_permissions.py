@@ -414,6 +414,20 @@ MATRIX = [
         method="post",
         kwargs=("slug", "key:warning"),
     ),
+    # Refused as the condition does not apply here (no budget): the leader is sent back.
+    Case(
+        "agreements:condition-exception",
+        LEAD_POST,
+        method="post",
+        kwargs=("slug", "key:condition"),
+        data={"reason": "Afgesproken met DUS-I in het vooroverleg van maart."},
+    ),
+    Case(
+        "agreements:condition-exception-withdraw",
+        LEAD_POST,
+        method="post",
+        kwargs=("slug", "key:condition"),
+    ),
     Case("agreements:version-detail", READ, kwargs=("slug", "code:version")),
     Case("agreements:version-preview", READ, kwargs=("slug", "code:version")),
     Case("agreements:version-download", READ, kwargs=("slug", "code:version")),
@@ -570,6 +584,7 @@ def context(partnership, leader, editor, viewer, outsider):
         "accession": accession.code,
         "clause": "purpose",
         "warning": "warning:0000000000000000",
+        "condition": "condition:vmbo",
         "contribution": contribution.code,
         "cost_line": cost_line.code,
         "funding_line": funding_line.code,

@@ -27,6 +27,7 @@ from tests.factories import (
     PartnershipFactory,
     SignatoryFactory,
     UserFactory,
+    without_conditions,
 )
 
 CHECKED_AT = datetime.datetime(2026, 2, 1, 10, 0, tzinfo=datetime.UTC)
@@ -67,16 +68,18 @@ def company(partnership, name, *, value=Decimal("1000.00"), **extra):
 
 
 def ready_partnership(partnership, *, companies=1):
-    """A partnership that passes every readiness check: a school as penvoerder that takes
-    part in an activity, `companies` companies each bringing € 1.000, a budget whose 10%
-    share is exactly met, everyone committed with a checked signatory."""
+    """A partnership that passes every readiness check: a school (its own legal entity) as
+    penvoerder that takes part in an activity, `companies` companies each bringing € 1.000,
+    a budget whose 10% share is exactly met, everyone committed with a checked signatory.
+    The scheme's conditions on the region are off (tests/test_legal_entities.py has them)."""
     with scopes_disabled():
         BudgetFactory(partnership=partnership)
+        without_conditions()
         school = OrganisationFactory(
             partnership=partnership,
             name="ROC Voorbeeld",
             kind=OrganisationKind.MBO,
-            kvk_number="",
+            kvk_number="41234567",
             brin_code="25LH",
             stage=Stage.SIGNED,
             address="Schoolstraat 1",

@@ -263,6 +263,38 @@ def warning_acknowledge(request, tenant, key):
 
 
 @partnership_view(need="lead")
+@require_POST
+def condition_exception(request, tenant, key):
+    """Record an exception to a condition of the regulation, with its reason (§11)."""
+    try:
+        services.condition_exception_record(
+            partnership=tenant.partnership,
+            key=key,
+            reason=request.POST.get("reason", ""),
+            user=request.user,
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request, _("The exception is recorded; the condition no longer blocks a version.")
+        )
+    return redirect("agreements:agreement-list", slug=tenant.partnership.slug)
+
+
+@partnership_view(need="lead")
+@require_POST
+def condition_exception_withdraw(request, tenant, key):
+    try:
+        services.condition_exception_withdraw(partnership=tenant.partnership, key=key)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The exception is withdrawn."))
+    return redirect("agreements:agreement-list", slug=tenant.partnership.slug)
+
+
+@partnership_view(need="lead")
 @require_http_methods(["GET", "POST"])
 def version_send(request, tenant, code):
     """Send a version for signing: the signing service's send page, for this version."""

@@ -342,6 +342,13 @@ class Planner(ContributionRows, BudgetRows):
                 self.duplicate(sheet, row, "Naam", seen, name_key(name))
             if kvk not in (BAD, ""):
                 self._validate(sheet, row, "KvK-nummer", kvk_validator, kvk)
+            elif kvk == "" and kind == "school_board":
+                self.fail(
+                    sheet,
+                    row.number,
+                    "KvK-nummer",
+                    _("A school board (bevoegd gezag) is a legal entity: enter its KvK number."),
+                )
             if brin not in (BAD, ""):
                 brin = brin.upper()
                 self._validate(sheet, row, "BRIN", brin_validator, brin)

@@ -66,6 +66,7 @@ ORGANISATION_KINDS = {
     "vmbo": "vmbo",
     "mbo": "mbo",
     "hbo": "hbo",
+    "schoolbestuur": "school_board",
     "overig": "other",
 }
 SECTORS = {

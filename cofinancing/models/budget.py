@@ -44,6 +44,14 @@ class Scheme(models.Model):
         decimal_places=2,
         validators=[MinValueValidator(Decimal("0.01"))],
     )
+    # What a region must contain and who may be its penvoerder, per scheme (docs/rules.md
+    # §11): the readiness check of the agreement blocks on each condition that is on.
+    penvoerder_vmbo_board = models.BooleanField(
+        _("penvoerder is the board of a vmbo school"), default=True
+    )
+    requires_vmbo = models.BooleanField(_("region needs a vmbo school"), default=True)
+    requires_mbo = models.BooleanField(_("region needs an mbo school"), default=True)
+    requires_primary = models.BooleanField(_("region needs a primary school"), default=False)
     notes = models.TextField(_("notes"), blank=True)
 
     class Meta:

@@ -33,6 +33,15 @@ class OrganisationForm(forms.ModelForm):
         help_text=_("8 digits, from the Handelsregister."),
         widget=forms.TextInput(attrs={"inputmode": "numeric"}),
     )
+    belongs_to = forms.ModelChoiceField(
+        label=_("Belongs to (legal entity)"),
+        queryset=Organisation.objects.none(),
+        required=False,
+        help_text=_(
+            "For a school location: its board (bevoegd gezag); for a branch: its company. "
+            "Leave empty when this organisation is a legal entity itself."
+        ),
+    )
     confirm_duplicate = forms.BooleanField(
         label=_("Yes, this is a different organisation: save it anyway"),
         required=False,
@@ -43,6 +52,7 @@ class OrganisationForm(forms.ModelForm):
         fields = [
             "name",
             "kind",
+            "belongs_to",
             "sector",
             "stage",
             "kvk_number",
@@ -73,6 +83,13 @@ class OrganisationForm(forms.ModelForm):
             .objects.filter(memberships__partnership=partnership)
             .order_by("first_name", "last_name", "email")
         )
+        # Only the partnership's legal entities can be chosen, so another partnership's
+        # organisation (a forged id) or a location is an invalid choice.
+        entities = Organisation.objects.filter(partnership=partnership, belongs_to=None)
+        if self.instance.pk:
+            entities = entities.exclude(pk=self.instance.pk)
+        self.fields["belongs_to"].queryset = entities.order_by("name")
+        self.fields["belongs_to"].empty_label = _("— none: a legal entity itself —")
         if self.instance.pk:
             value = self.instance.business_override
             self.initial["business_override"] = {True: "yes", False: "no"}.get(value, "")

@@ -29,6 +29,7 @@ class OrganisationKind(models.TextChoices):
     VMBO = "vmbo", _("vmbo school")
     MBO = "mbo", _("mbo college")
     HBO = "hbo", _("hbo institution")
+    SCHOOL_BOARD = "school_board", _("School board (bevoegd gezag)")
     OTHER = "other", _("Other")
 
 
@@ -155,6 +156,21 @@ class Organisation(models.Model):
     )
     website = models.URLField(_("website"), max_length=300, blank=True)
     notes = models.TextField(_("notes"), max_length=5000, blank=True)
+    # A school location belongs to its board (bevoegd gezag), a branch to its company: the
+    # legal entity is the party to the agreement (docs/rules.md §3). One level only, within
+    # the partnership; partners.services.organisations checks both.
+    belongs_to = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="locations",
+        verbose_name=_("belongs to (legal entity)"),
+        help_text=_(
+            "For a school location: its board (bevoegd gezag); for a branch: its company. "
+            "Leave empty when this organisation is a legal entity itself."
+        ),
+    )
     relationship_owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -223,6 +239,12 @@ class Organisation(models.Model):
     @property
     def is_school(self) -> bool:
         return self.kind in SCHOOL_KINDS
+
+    @property
+    def legal_entity(self) -> "Organisation":
+        """The legal entity that contracts for this organisation: its board or company, or
+        itself when it belongs to nobody."""
+        return self.belongs_to if self.belongs_to_id else self
 
 
 class StageChange(models.Model):

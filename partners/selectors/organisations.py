@@ -69,6 +69,15 @@ def organisation_stage_changes(*, organisation: Organisation, limit: int = 10) -
     )
 
 
+def organisation_locations(*, organisation: Organisation) -> list[Organisation]:
+    """The organisations that belong to this one (its school locations or branches)."""
+    return list(
+        Organisation.objects.filter(
+            partnership=organisation.partnership, belongs_to=organisation
+        ).order_by("name")
+    )
+
+
 def organisation_networks(*, organisation: Organisation) -> list[NetworkMember]:
     return list(
         NetworkMember.objects.filter(
@@ -157,12 +166,22 @@ def _entries(records, subject_of, names) -> list[HistoryEntry]:
 def organisation_history(*, organisation: Organisation, limit: int = 50) -> list[HistoryEntry]:
     """Who changed what and when, on the organisation, its contacts and their signatories.
 
-    Four queries whatever the length of the history: the records of each model, and the
-    partnership's members to name users in changed fields. A co-signatory is named from the
+    Four or five queries whatever the length of the history: the records of each model, the
+    partnership's members to name users in changed fields, and the legal entities the
+    organisation belonged to. A co-signatory is named from the
     signatory and contact records already loaded (a co-signatory belongs to the same
     organisation).
     """
-    org_records = organisation.history.select_related("history_user")
+    org_records = list(organisation.history.select_related("history_user"))
+    # The legal entities it belonged to, named in one query.
+    entity_ids = {r.belongs_to_id for r in org_records if r.belongs_to_id}
+    organisation_names = {organisation.pk: organisation.name}
+    if entity_ids:
+        organisation_names |= dict(
+            Organisation.objects.filter(
+                partnership=organisation.partnership, pk__in=entity_ids
+            ).values_list("pk", "name")
+        )
     contact_model = Contact.history.model
     contact_records = list(
         contact_model.objects.filter(organisation_id=organisation.pk).select_related("history_user")
@@ -183,7 +202,7 @@ def organisation_history(*, organisation: Organisation, limit: int = 50) -> list
         get_user_model(): users,
         Signatory: {r.id: contact_names.get(r.contact_id, "…") for r in signatory_records},
         Contact: contact_names,
-        Organisation: {organisation.pk: organisation.name},
+        Organisation: organisation_names,
     }
     entries = [
         *_entries(org_records, lambda r: _("Organisation"), names),

@@ -15,6 +15,7 @@ from partners.models import (
     ApprovalVia,
     Membership,
     Organisation,
+    OrganisationKind,
     Partnership,
     Role,
     Stage,
@@ -98,8 +99,48 @@ def _approve_override(organisation: Organisation, user, stored: dict | None) -> 
     organisation.business_approved_via = ApprovalVia.FORM
 
 
-def _validate(organisation: Organisation) -> None:
+def legal_entity_errors(organisation: Organisation) -> dict:
+    """A location belongs to a legal entity of the same partnership, one level deep: the
+    legal entity belongs to nobody, and an organisation with locations of its own belongs
+    to nobody either. A school board is a legal entity, so it has a KvK number and belongs
+    to nobody (docs/rules.md §17)."""
     errors = {}
+    parent = organisation.belongs_to if organisation.belongs_to_id else None
+    if organisation.kind == OrganisationKind.SCHOOL_BOARD:
+        if not organisation.kvk_number:
+            errors["kvk_number"] = _(
+                "A school board (bevoegd gezag) is a legal entity: enter its KvK number."
+            )
+        if parent is not None:
+            errors["belongs_to"] = _(
+                "A school board is a legal entity itself and belongs to no other organisation."
+            )
+    if parent is None:
+        return errors
+    if parent.partnership_id != organisation.partnership_id:
+        errors["belongs_to"] = _("Choose an organisation of this partnership.")
+    elif organisation.pk is not None and parent.pk == organisation.pk:
+        errors["belongs_to"] = _("An organisation cannot belong to itself.")
+    elif parent.belongs_to_id is not None:
+        errors["belongs_to"] = _(
+            "%(name)s belongs to another organisation itself; choose the legal entity it "
+            "belongs to."
+        ) % {"name": parent.name}
+    elif (
+        organisation.pk is not None
+        and Organisation.objects.filter(
+            partnership_id=organisation.partnership_id, belongs_to_id=organisation.pk
+        ).exists()
+    ):
+        errors["belongs_to"] = _(
+            "Other organisations belong to this one, so it is a legal entity and cannot "
+            "belong to another organisation."
+        )
+    return errors
+
+
+def _validate(organisation: Organisation) -> None:
+    errors = legal_entity_errors(organisation)
     if organisation.brin_code and organisation.kind not in SCHOOL_KINDS:
         errors["brin_code"] = _("Only schools have a BRIN code.")
     if organisation.business_override is None:

@@ -138,7 +138,9 @@ def _organisation_form(request, tenant, organisation):
 @partnership_view()
 def organisation_detail(request, tenant, code):
     organisation = get_object_or_404(
-        Organisation.objects.select_related("relationship_owner", "business_approved_by"),
+        Organisation.objects.select_related(
+            "relationship_owner", "business_approved_by", "belongs_to"
+        ),
         partnership=tenant.partnership,
         code=code,
     )
@@ -152,6 +154,7 @@ def organisation_detail(request, tenant, code):
         ),
         "interactions": interaction_selectors.organisation_interactions(organisation=organisation),
         "networks": selectors.organisation_networks(organisation=organisation),
+        "locations": selectors.organisation_locations(organisation=organisation),
         "stage_changes": selectors.organisation_stage_changes(organisation=organisation),
         "history": selectors.organisation_history(organisation=organisation),
         "stage_form": StageForm(initial={"stage": organisation.stage}),
