@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('agreements', '0002_version_render_recovery'),
+        ('agreements', '0003_condition_exceptions'),
         ('partners', '0005_settlement'),
         ('signing', '0002_document_pages'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

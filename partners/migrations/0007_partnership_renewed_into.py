@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('partners', '0005_settlement'),
+        ('partners', '0006_organisation_belongs_to'),
     ]
 
     operations = [
