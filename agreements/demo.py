@@ -92,7 +92,8 @@ AMENDMENT = (
 
 def seed_signing(partnership: Partnership) -> None:
     """The demo region has one completed, sealed agreement (version 1,
-    signed by everyone) and one round in progress (version 2, with an amended clause, some
+    signed by everyone), a company that joined later by a signed deed of accession, and one
+    round in progress (version 2, with an amended clause, some
     parties signed). Runs once: a partnership that has a signing round is left alone.
 
     The signatures go through the real services (code, statement, typed name) with e-mail
@@ -127,6 +128,11 @@ def seed_signing(partnership: Partnership) -> None:
                 _demo_sign(item, first)
             seal_round.call(completed.pk)
 
+            # A company joined after version 1 was signed: it accedes by a deed.
+            from agreements.demo_accession import seed_accession
+
+            seed_accession(partnership, user, _demo_sign_pdf)
+
             clause_save(
                 partnership=partnership,
                 key=AMENDED_CLAUSE,
@@ -145,6 +151,10 @@ def seed_signing(partnership: Partnership) -> None:
 
 
 def _demo_sign(signature_request, version) -> None:
+    _demo_sign_pdf(signature_request, version.pdf_sha256)
+
+
+def _demo_sign_pdf(signature_request, pdf_sha256: str) -> None:
     from signing import services as signing
 
     client = signing.Client("192.0.2.10", DEMO_CLIENT_UA)
@@ -159,6 +169,6 @@ def _demo_sign(signature_request, version) -> None:
         signature_request,
         typed_name=signature_request.name,
         statement_confirmed=True,
-        shown_pdf_sha256=version.pdf_sha256,
+        shown_pdf_sha256=pdf_sha256,
         client=client,
     )

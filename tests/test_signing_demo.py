@@ -1,9 +1,13 @@
-"""The demo region has one completed, sealed agreement and one round in progress (docs/rules.md §13)."""
+"""The demo region has one completed, sealed agreement, a deed of accession signed by two, and
+one round in progress (docs/rules.md §13, §25)."""
 
 import pytest
 from django.core.management import call_command
 
+from agreements.accession.selectors import in_force
 from agreements.demo import seed_signing
+from agreements.demo_accession import NEWCOMER
+from agreements.models import Accession, AccessionStatus
 from partners import demo
 from partners.models import Partnership
 from signing import seal_check
@@ -21,9 +25,9 @@ def test_demo_has_a_sealed_agreement_and_a_round_in_progress(settings, no_scopes
     assert not SigningRound.objects.filter(partnership=partnership).exists()
     seed_signing(partnership)
 
-    completed, in_progress = SigningRound.objects.filter(partnership=partnership).order_by(
-        "sent_at", "pk"
-    )
+    completed, in_progress = SigningRound.objects.filter(
+        partnership=partnership, document__kind="agreement"
+    ).order_by("sent_at", "pk")
     assert completed.status == RoundStatus.COMPLETED
     assert completed.final_pdf_sha256
     with completed.final_pdf.open("rb") as handle:
@@ -36,5 +40,18 @@ def test_demo_has_a_sealed_agreement_and_a_round_in_progress(settings, no_scopes
     # Fictitious people get no e-mail.
     assert mailoutbox == []
 
+    # A company joined after version 1 by a deed of accession, signed by two and sealed;
+    # the agreement in force is version 1 with that deed; version 2 names it itself.
+    accession = Accession.objects.get(partnership=partnership)
+    assert accession.status == AccessionStatus.SIGNED
+    assert accession.organisation.name == NEWCOMER
+    deed_round = SigningRound.objects.get(document=accession.document)
+    assert deed_round.requests.count() == 2 and deed_round.final_pdf_sha256
+    force = in_force(partnership)
+    assert force.version == version_of(completed) and force.accessions == [accession]
+    assert str(accession.organisation.code) in {
+        p["key"] for p in version_of(in_progress).snapshot["parties"]
+    }
+
     seed_signing(partnership)
-    assert SigningRound.objects.filter(partnership=partnership).count() == 2
+    assert SigningRound.objects.filter(partnership=partnership).count() == 3
