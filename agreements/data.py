@@ -4,7 +4,8 @@ Shared by the snapshot (agreements.snapshot) and the readiness check (agreements
 so both see the same parties, signatories and figures; the snapshot includes the readiness,
 so the readiness check must not import the snapshot. Reading runs a fixed number of queries
 whatever the number of parties (about a dozen): agreement, budget, participants,
-contributions, organisations, signatories and the five queries of the cofinancing report.
+contributions, organisations, signatories, the activities with their goals and the queries
+of the cofinancing report.
 """
 
 from dataclasses import dataclass, field
@@ -13,7 +14,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.utils import translation
 
-from activities.models import Participant
+from activities.models import Activity, Participant
 from agreements.models import Agreement
 from cofinancing.models import Budget, Contribution
 from cofinancing.report import report_data
@@ -53,6 +54,11 @@ class AgreementData:
     summary: Summary | None
     report: dict | None
     parties: list[PartyData]
+    # The eligible budget lines per year and category (cofinancing BudgetFact), for the
+    # budget annex; loaded with the threshold facts, so no query of their own.
+    cost_lines: list = field(default_factory=list)
+    # The partnership's activities, goals prefetched, in the order of their short codes.
+    activities: list = field(default_factory=list)
 
     @property
     def penvoerder_id(self) -> int | None:
@@ -63,16 +69,19 @@ def load_agreement_data(*, partnership: Partnership) -> AgreementData:
     """Everything the agreement and its readiness check need, in a fixed number of queries."""
     agreement = (
         Agreement.objects.filter(partnership=partnership)
-        .only("pk", "penvoerder_id", "acknowledged_warnings")
+        .only("pk", "penvoerder_id", "acknowledged_warnings", "licence", "steering_group")
         .first()
     )
     budget = partnership_budget(partnership=partnership)
     summary = report = None
+    cost_lines = []
     if budget is not None:
         # Warnings are texts and acknowledgements refer to a hash of the text: make them in
         # the programme's language, whatever the page's, so the keys are stable.
         with translation.override(settings.LANGUAGE_CODE):
-            summary = threshold_facts(budget=budget, statuses=PLEDGED_AND_UP).summarize()
+            facts = threshold_facts(budget=budget, statuses=PLEDGED_AND_UP)
+            cost_lines = facts.cost_lines
+            summary = facts.summarize()
             report = report_data(partnership=partnership, budget=budget, summary=summary)
 
     participants = list(
@@ -108,6 +117,11 @@ def load_agreement_data(*, partnership: Partnership) -> AgreementData:
             party.organisation.kind, [signatory_facts(s) for s in party.signatories]
         )
     ordered = sorted(parties.values(), key=lambda p: (p.organisation.name, p.key))
+    activities = list(
+        Activity.objects.filter(partnership=partnership)
+        .prefetch_related("goals")
+        .order_by("short_code", "title", "pk")
+    )
     return AgreementData(
         partnership=partnership,
         agreement=agreement,
@@ -115,4 +129,6 @@ def load_agreement_data(*, partnership: Partnership) -> AgreementData:
         summary=summary,
         report=report,
         parties=ordered,
+        cost_lines=cost_lines,
+        activities=activities,
     )

@@ -16,6 +16,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django_scopes import scopes_disabled
 
+from agreements.clauses import article_add
 from cofinancing.services.evidence import evidence_add
 from outbox.models import Message
 from partners.models import Invitation, Membership, Role
@@ -421,6 +422,28 @@ MATRIX = [
     Case("agreements:clause-list", READ, kwargs=("slug",)),
     Case("agreements:clause-edit", LEAD, kwargs=("slug", "key:clause")),
     Case("agreements:clause-restore", LEAD_POST, method="post", kwargs=("slug", "key:clause")),
+    Case("agreements:clause-add", LEAD, kwargs=("slug",)),
+    Case(
+        "agreements:clause-add",
+        LEAD_POST,
+        method="post",
+        kwargs=("slug",),
+        data={"title": "Eigen artikel", "text": "Voor {partnership}."},
+    ),
+    Case(
+        "agreements:clause-move",
+        LEAD_POST,
+        method="post",
+        kwargs=("slug", "key:clause"),
+        data={"direction": "up"},
+    ),
+    # The context's clause ("purpose") is optional: asked first, then removed.
+    Case("agreements:clause-remove", LEAD, kwargs=("slug", "key:clause")),
+    Case("agreements:clause-remove", LEAD_POST, method="post", kwargs=("slug", "key:clause")),
+    Case("agreements:clause-reinstate", LEAD_POST, method="post", kwargs=("slug", "key:clause")),
+    Case("agreements:clause-edit", LEAD, kwargs=("slug", "key:own_clause")),
+    Case("agreements:clause-delete", LEAD, kwargs=("slug", "key:own_clause")),
+    Case("agreements:clause-delete", LEAD_POST, method="post", kwargs=("slug", "key:own_clause")),
     # Signing rounds. The context's round is open and not sealed, and its request
     # has no scan: those downloads answer 404 to every member.
     Case("agreements:round-send", LEAD, kwargs=("slug", "code:signing_version")),
@@ -519,6 +542,9 @@ def context(partnership, leader, editor, viewer, outsider):
             file=SimpleUploadedFile("urenstaat.pdf", MINIMAL_PDF),
         )
         version = VersionFactory(partnership=partnership)
+        own_clause = article_add(
+            partnership=partnership, title="Eigen artikel", text="Tekst.", user=leader
+        )
         sendable = signing_version(partnership, parties=1, real_pdf=True)
         round = send_round(sendable, leader)
         sig = round.requests.get()
@@ -530,6 +556,7 @@ def context(partnership, leader, editor, viewer, outsider):
         "page": 1,
         "version": version.code,
         "clause": "purpose",
+        "own_clause": own_clause.key,
         "warning": "warning:0000000000000000",
         "contribution": contribution.code,
         "cost_line": cost_line.code,
