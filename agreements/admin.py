@@ -4,12 +4,13 @@ from django.contrib import admin
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from agreements.models import Agreement, AgreementVersion, ClauseText
+from agreements.models import Agreement, AgreementArticle, AgreementVersion, ClauseText
 
 
 @admin.register(Agreement)
 class AgreementAdmin(admin.ModelAdmin):
-    list_display = ["partnership", "penvoerder"]
+    list_display = ["partnership", "penvoerder", "licence"]
+    list_filter = ["licence"]
     search_fields = ["partnership__name", "penvoerder__name"]
     list_select_related = ["partnership", "penvoerder"]
     autocomplete_fields = ["partnership", "penvoerder"]
@@ -21,6 +22,16 @@ class ClauseTextAdmin(admin.ModelAdmin):
     list_filter = ["key"]
     search_fields = ["key", "text", "partnership__name"]
     list_select_related = ["partnership", "changed_by"]
+    autocomplete_fields = ["partnership"]
+    readonly_fields = ["changed_by", "changed_at"]
+
+
+@admin.register(AgreementArticle)
+class AgreementArticleAdmin(admin.ModelAdmin):
+    list_display = ["key", "title", "partnership", "position", "is_own", "is_removed"]
+    list_filter = ["is_own", "is_removed"]
+    search_fields = ["key", "title", "text", "partnership__name"]
+    list_select_related = ["partnership"]
     autocomplete_fields = ["partnership"]
     readonly_fields = ["changed_by", "changed_at"]
 

@@ -59,7 +59,10 @@ def _euro(text) -> str:
 def _terms(contributions) -> list:
     """What the document says of contributions: everything but their status, which moves on
     (pledged, realised, certified) without changing what was agreed."""
-    return [{k: v for k, v in row.items() if k != "status"} for row in contributions or []]
+    return [
+        {k: v for k, v in row.items() if k not in ("status", "delivered")}
+        for row in contributions or []
+    ]
 
 
 def _tasks(party: dict) -> list:

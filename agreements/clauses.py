@@ -1,8 +1,9 @@
 """The clause texts of the cooperation agreement (samenwerkingsovereenkomst).
 
-The default text is Dutch and written for Sterk Techniekonderwijs; a project leader may
-replace the text of any clause for their partnership (a `ClauseText` row) and restore the
-default by deleting that row. Clause texts are plain paragraphs, separated by an empty
+The default articles are Dutch and written for Sterk Techniekonderwijs (agreements.articles_nl);
+a project leader may replace the text of any of them for their partnership (a `ClauseText`
+row) and restore the default by deleting that row, add their own articles, move any article
+up or down and remove the optional ones (`AgreementArticle` rows; REQUIRED_KEYS stay). Clause texts are plain paragraphs, separated by an empty
 line, with placeholders such as {partnership} filled in from the version's snapshot.
 Generated parts (the parties, the tasks per party, the contributions table, the signature
 blocks) are rendered by the PDF template after the clause with the same key, never by a
@@ -10,6 +11,7 @@ placeholder, so a leader cannot remove them by editing a text.
 """
 
 import re
+import uuid
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -17,125 +19,25 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from agreements.models import ClauseText
+from agreements.articles_nl import (
+    BASE_DEFINITIONS,
+    DEFAULT_BY_KEY,
+    DEFAULT_CLAUSES,
+    DEFAULT_STEERING_GROUP,
+    LICENCE_TEXTS,
+    REQUIRED_KEYS,
+)
+from agreements.models import AgreementArticle, ClauseText
 from sterk.money import format_euro
+from sterk.validators import has_line_break
+
+__all__ = ["DEFAULT_BY_KEY", "DEFAULT_CLAUSES", "REQUIRED_KEYS"]
 
 MAX_CLAUSE_LENGTH = 20000
-
-# (key, title, text). The keys are stable: URLs, overrides and the PDF template use them.
-DEFAULT_CLAUSES: list[tuple[str, str, str]] = [
-    (
-        "parties",
-        "Partijen en vertegenwoordiging",
-        """Deze overeenkomst wordt gesloten tussen de {party_count} partijen die hieronder zijn genoemd, samen het samenwerkingsverband {partnership} in de regio {region}.
-
-Iedere partij wordt bij het sluiten van deze overeenkomst vertegenwoordigd door de persoon of personen die bij die partij zijn vermeld. Die persoon verklaart door ondertekening dat hij of zij bevoegd is de partij te vertegenwoordigen, zoals blijkt uit het Handelsregister van de Kamer van Koophandel, de statuten, een volmacht of een mandaatbesluit.
-
-Een gevolmachtigde tekent niet voor een bijdrage die hoger is dan de grens van zijn of haar volmacht. Waar twee bestuurders gezamenlijk bevoegd zijn, tekenen zij beiden.""",
-    ),
-    (
-        "considerations",
-        "Overwegingen",
-        """Partijen overwegen het volgende.
-
-a. De regeling {scheme} ondersteunt scholen voor voortgezet onderwijs met een vmbo-afdeling bij het versterken van het technisch onderwijs, in samenwerking met het regionale bedrijfsleven, het mbo en andere partners.
-
-b. Voor de looptijd {start_year} tot en met {end_year} hebben partijen een regionaal plan opgesteld waarin de gezamenlijke ambitie, de activiteiten en de begroting van het samenwerkingsverband zijn beschreven. Dat plan is de basis van deze overeenkomst.
-
-c. De regeling vraagt dat het bedrijfsleven ten minste {share} cofinanciert, in geld of in natura. Partijen willen vastleggen wie welke taken uitvoert, wie wat bijdraagt en hoe de cofinanciering is opgebouwd en over de bedrijven is verdeeld.
-
-d. Partijen willen hun samenwerking duurzaam maken en ook na afloop van de subsidie voortzetten.""",
-    ),
-    (
-        "purpose",
-        "Doel en werkwijze",
-        """Het doel van deze overeenkomst is dat partijen samen het regionale plan van {partnership} uitvoeren, zodat leerlingen in de regio {region} aantrekkelijk, actueel en toekomstgericht techniekonderwijs krijgen dat aansluit op de vraag van de arbeidsmarkt.
-
-Partijen werken samen in activiteiten zoals gastlessen en praktijkbegeleiding, het beschikbaar stellen van ruimtes, machines en materiaal, stages en bedrijfsbezoeken, het gezamenlijk ontwikkelen en verzorgen van keuzevakken, loopbaanoriëntatie en het inbrengen van echte opdrachten uit de praktijk.
-
-Partijen overleggen ten minste twee keer per jaar over de voortgang, evalueren de gezamenlijke ambitie en de resultaten en stellen de activiteiten zo nodig bij. Iedere partij wijst een vaste contactpersoon aan.""",
-    ),
-    (
-        "penvoerder",
-        "De penvoerder",
-        """{penvoerder} is penvoerder van het samenwerkingsverband. De penvoerder vraagt de subsidie aan en is het aanspreekpunt voor de subsidieverstrekker.
-
-De penvoerder voert de administratie van het samenwerkingsverband, coördineert de uitvoering van de activiteiten, verzamelt de gegevens en bewijsstukken van de partijen en stelt de voortgangsrapportages en de verantwoording op.
-
-De penvoerder informeert de partijen tijdig over beslissingen en verzoeken van de subsidieverstrekker. De penvoerder neemt geen verplichtingen op zich namens een andere partij zonder diens schriftelijke instemming.""",
-    ),
-    (
-        "tasks",
-        "Taken en verantwoordelijkheden",
-        """Iedere partij voert de taken uit en draagt de verantwoordelijkheden die hieronder per partij zijn vermeld, zoals vastgelegd in de activiteiten van het regionale plan.
-
-Een partij die een taak niet of niet op tijd kan uitvoeren, meldt dat zo snel mogelijk aan de penvoerder. Partijen zoeken dan samen naar een oplossing.""",
-    ),
-    (
-        "contributions",
-        "Bijdragen en cofinanciering",
-        """Iedere partij levert de bijdragen die hieronder per partij en per jaar zijn vermeld. Bijdragen in natura worden gewaardeerd volgens de regels van de regeling: uren tegen het uurtarief van de regeling of een verantwoord ander tarief, machines en apparatuur op basis van afschrijving over de werkelijke economische levensduur en nooit tegen de aanschafprijs, ruimtes tegen een huurwaarde per eenheid.
-
-De cofinanciering door het bedrijfsleven bedraagt in totaal {business_total}. Vereist is ten minste {required}, {share} van de grondslag. Een bijdrage die al uit een andere subsidie wordt betaald, telt niet mee voor de cofinanciering.
-
-Een partij die een toegezegde bijdrage niet kan leveren, meldt dat zo snel mogelijk aan de penvoerder, zodat partijen tijdig voor vervanging kunnen zorgen.""",
-    ),
-    (
-        "administration",
-        "Administratie en bewijs",
-        """Iedere partij legt haar bijdragen vast en bewaart de bewijsstukken: urenregistraties van medewerkers die uren bijdragen, facturen en betaalbewijzen van geld, materiaal, huur en lease, en de berekening van de afschrijving van machines en apparatuur.
-
-Iedere partij geeft de penvoerder op verzoek een verklaring van de geleverde bijdragen, ondertekend door een bevoegde persoon, en verleent medewerking aan een controle door of namens de subsidieverstrekker.
-
-Partijen bewaren de administratie en de bewijsstukken ten minste zeven jaar na de vaststelling van de subsidie.""",
-    ),
-    (
-        "term",
-        "Looptijd",
-        """Deze overeenkomst gaat in op de dag waarop alle partijen haar hebben ondertekend en loopt tot en met 31 december {end_year}.
-
-De verplichtingen over administratie, bewijs, geheimhouding en persoonsgegevens blijven gelden na het einde van de overeenkomst, zolang dat voor de verantwoording van de subsidie nodig is.""",
-    ),
-    (
-        "joining",
-        "Toetreding en uittreding",
-        """Een nieuwe partij kan toetreden met instemming van de penvoerder en de andere partijen. De toetreding wordt vastgelegd in een nieuwe versie van deze overeenkomst, die de nieuwe partij en haar bijdragen vermeldt.
-
-Een partij kan uittreden met een opzegtermijn van drie maanden, door een schriftelijke mededeling aan de penvoerder. De uittredende partij levert de bijdragen die zij tot de dag van uittreding heeft toegezegd en draagt haar administratie en bewijsstukken over aan de penvoerder. Partijen stellen daarna een nieuwe versie van deze overeenkomst vast.""",
-    ),
-    (
-        "confidentiality",
-        "Geheimhouding en persoonsgegevens",
-        """Partijen houden vertrouwelijke informatie die zij van elkaar ontvangen geheim en gebruiken die alleen voor de uitvoering van deze overeenkomst.
-
-Partijen verwerken persoonsgegevens van leerlingen, medewerkers en contactpersonen alleen voor zover dat voor de uitvoering van deze overeenkomst en de verantwoording van de subsidie nodig is, en houden zich daarbij aan de Algemene verordening gegevensbescherming (AVG). Waar een partij persoonsgegevens verwerkt in opdracht van een andere partij, sluiten zij een verwerkersovereenkomst.
-
-Een partij meldt een inbreuk in verband met persoonsgegevens zonder onnodige vertraging aan de partij die verwerkingsverantwoordelijke is.""",
-    ),
-    (
-        "liability",
-        "Aansprakelijkheid",
-        """Iedere partij is verantwoordelijk voor haar eigen taken en bijdragen en is niet aansprakelijk voor tekortkomingen van een andere partij.
-
-Wordt de subsidie geheel of gedeeltelijk teruggevorderd doordat een partij haar verplichtingen niet is nagekomen, dan draagt die partij de gevolgen daarvan, tenzij partijen schriftelijk iets anders afspreken.
-
-Leerlingen en medewerkers die bij een andere partij activiteiten uitvoeren, volgen de veiligheidsinstructies van die partij. Iedere partij zorgt voor een passende verzekering van haar eigen aansprakelijkheid.""",
-    ),
-    (
-        "disputes",
-        "Geschillen en toepasselijk recht",
-        """Op deze overeenkomst is Nederlands recht van toepassing.
-
-Partijen proberen een geschil eerst in onderling overleg op te lossen, zo nodig met hulp van een onafhankelijke bemiddelaar. Lukt dat niet binnen twee maanden, dan wordt het geschil voorgelegd aan de bevoegde rechter in het arrondissement waar de penvoerder is gevestigd.""",
-    ),
-    (
-        "signatures",
-        "Ondertekening",
-        """Aldus overeengekomen en ondertekend door de {party_count} partijen van {partnership}, ieder vertegenwoordigd door een daartoe bevoegde persoon. Een elektronische handtekening heeft dezelfde rechtsgevolgen als een handgeschreven handtekening.""",
-    ),
-]
-
-DEFAULT_BY_KEY = {key: (title, text) for key, title, text in DEFAULT_CLAUSES}
+MAX_TITLE_LENGTH = 200
+# The preamble ("Overwegende dat …") is printed without an article number.
+PREAMBLE_KEY = "considerations"
+OWN_PREFIX = "own-"
 
 # The placeholders a clause text may use, with what they become.
 PLACEHOLDERS: dict[str, object] = {
@@ -150,6 +52,14 @@ PLACEHOLDERS: dict[str, object] = {
     "business_total": gettext_lazy("the business cofinancing in total"),
     "required": gettext_lazy("the cofinancing the scheme requires"),
     "percentage": gettext_lazy("the business cofinancing as a percentage of the base"),
+    "scheme_start_year": gettext_lazy("the first year of the scheme"),
+    "scheme_end_year": gettext_lazy("the last year of the scheme"),
+    "base_definition": gettext_lazy(
+        "what the business share is calculated over, in words (the scheme's base)"
+    ),
+    "base_amount": gettext_lazy("the base of the business share, as an amount"),
+    "steering_group": gettext_lazy("who steers the partnership (agreement settings)"),
+    "licence": gettext_lazy("how the parties may use the results (agreement settings)"),
 }
 
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
@@ -196,6 +106,8 @@ def placeholder_values(snapshot: dict) -> dict[str, str]:
     )
     share = scheme.get("share") or cofinancing.get("rate")
     percentage = cofinancing.get("percentage")
+    agreement = snapshot.get("agreement") or {}
+    base = scheme.get("base") or cofinancing.get("base") or "eligible_total"
     return {
         "partnership": partnership.get("name", ""),
         "region": partnership.get("region", ""),
@@ -208,6 +120,12 @@ def placeholder_values(snapshot: dict) -> dict[str, str]:
         "business_total": _euro(cofinancing.get("business_total")),
         "required": _euro(cofinancing.get("required")),
         "percentage": f"{percentage.replace('.', ',')}%" if percentage else "—",
+        "scheme_start_year": str(scheme.get("start_year") or partnership.get("start_year", "")),
+        "scheme_end_year": str(scheme.get("end_year") or partnership.get("end_year", "")),
+        "base_definition": BASE_DEFINITIONS.get(base, BASE_DEFINITIONS["eligible_total"]),
+        "base_amount": _euro(cofinancing.get("base_amount")),
+        "steering_group": agreement.get("steering_group") or DEFAULT_STEERING_GROUP,
+        "licence": LICENCE_TEXTS.get(agreement.get("licence"), LICENCE_TEXTS["shared"]),
     }
 
 
@@ -229,23 +147,80 @@ def render_clause(text: str, snapshot: dict) -> list[str]:
     return [paragraph.strip() for paragraph in re.split(r"\n[ \t]*\n", filled) if paragraph.strip()]
 
 
-# --- reads and writes ------------------------------------------------------------------------
+# --- numbering -------------------------------------------------------------------------------
 
 
-def effective_clauses(*, partnership) -> list[dict]:
-    """Every clause in the default order, with the partnership's own text where it has one.
+def article_numbers(clauses: list[dict]) -> list[int | None]:
+    """The number each article is printed with, in order; the preamble has none."""
+    numbers, number = [], 0
+    for clause in clauses:
+        if clause.get("key") == PREAMBLE_KEY:
+            numbers.append(None)
+        else:
+            number += 1
+            numbers.append(number)
+    return numbers
 
-    One query."""
+
+# --- reads -----------------------------------------------------------------------------------
+
+
+def is_own_key(key: str) -> bool:
+    return key.startswith(OWN_PREFIX)
+
+
+def article_outline(*, partnership) -> list[dict]:
+    """Every article of the partnership in its order, removed ones included (flagged), with
+    the partnership's own text where it has one. Two queries.
+
+    Without AgreementArticle rows the order is the default one. A default article without a
+    row (one added to the defaults later) stands right after the default article before it.
+    """
     overrides = dict(ClauseText.objects.filter(partnership=partnership).values_list("key", "text"))
-    return [
-        {
+    rows = {row.key: row for row in AgreementArticle.objects.filter(partnership=partnership)}
+    placed = []
+    previous = -1
+    for index, (key, title, text) in enumerate(DEFAULT_CLAUSES):
+        row = rows.get(key)
+        if row is not None:
+            previous = row.position
+            order = (row.position, 0, index)
+        else:
+            order = (previous, 1, index)
+        item = {
             "key": key,
             "title": title,
             "text": overrides.get(key, text),
             "is_default": key not in overrides,
+            "is_own": False,
+            "is_required": key in REQUIRED_KEYS,
+            "is_removed": bool(row and row.is_removed),
         }
-        for key, title, text in DEFAULT_CLAUSES
-    ]
+        placed.append((order, item))
+    for row in rows.values():
+        if not row.is_own:
+            continue
+        item = {
+            "key": row.key,
+            "title": row.title,
+            "text": row.text,
+            "is_default": False,
+            "is_own": True,
+            "is_required": False,
+            "is_removed": row.is_removed,
+        }
+        placed.append(((row.position, 0, -1), item))
+    placed.sort(key=lambda pair: pair[0])
+    return [item for _order, item in placed]
+
+
+def effective_clauses(*, partnership) -> list[dict]:
+    """The articles of the agreement in the partnership's order: own articles included,
+    removed ones left out. Two queries."""
+    return [item for item in article_outline(partnership=partnership) if not item["is_removed"]]
+
+
+# --- validation ------------------------------------------------------------------------------
 
 
 def validate_clause_text(text: str) -> None:
@@ -265,15 +240,88 @@ def validate_clause_text(text: str) -> None:
         )
 
 
+def validate_title(title: str) -> str:
+    """The title stripped; ValidationError (field "title") when empty, too long or not one
+    line."""
+    if has_line_break(title):
+        raise ValidationError({"title": _("A title is one line.")})
+    title = title.strip()
+    if not title:
+        raise ValidationError({"title": _("An article needs a title.")})
+    if len(title) > MAX_TITLE_LENGTH:
+        raise ValidationError(
+            {"title": _("A title has at most %(max)d characters.") % {"max": MAX_TITLE_LENGTH}}
+        )
+    return title
+
+
+def _clean_text(text: str, *, title: str, required: bool) -> str:
+    text = text.replace("\r\n", "\n").replace("\r", "\n").strip()
+    if not text:
+        if required:
+            raise ValidationError(
+                {
+                    "text": _("“%(title)s” is a required article: its text cannot be empty.")
+                    % {"title": title}
+                }
+            )
+        raise ValidationError({"text": _("An article needs a text; remove the article instead.")})
+    validate_clause_text(text)
+    return text
+
+
+# --- writes ----------------------------------------------------------------------------------
+
+
+def _locked_outline(partnership) -> list[dict]:
+    """The outline, with the partnership's article rows locked until the transaction ends,
+    so two leaders reordering at once do not interleave."""
+    list(AgreementArticle.objects.select_for_update().filter(partnership=partnership))
+    return article_outline(partnership=partnership)
+
+
+def _store_order(partnership, outline: list[dict], user) -> None:
+    """Give every article in `outline` a row with its index as position."""
+    rows = {row.key: row for row in AgreementArticle.objects.filter(partnership=partnership)}
+    new, changed = [], []
+    for position, item in enumerate(outline):
+        row = rows.get(item["key"])
+        if row is None:
+            new.append(
+                AgreementArticle(
+                    partnership=partnership,
+                    key=item["key"],
+                    position=position,
+                    is_removed=item["is_removed"],
+                    changed_by=user,
+                )
+            )
+        elif row.position != position:
+            row.position = position
+            changed.append(row)
+    AgreementArticle.objects.bulk_create(new)
+    AgreementArticle.objects.bulk_update(changed, ["position"])
+
+
+def _item(outline: list[dict], key: str) -> dict:
+    for item in outline:
+        if item["key"] == key:
+            return item
+    raise ValidationError({"key": _("There is no such clause.")})
+
+
 @transaction.atomic
-def clause_save(*, partnership, key: str, text: str, user) -> ClauseText | None:
-    """Store the partnership's own text for a clause; a text equal to the default removes
-    the override (so "changed" always means different)."""
+def clause_save(*, partnership, key: str, text: str, user, title: str | None = None):
+    """Store the partnership's own text of an article. For a default article a text equal
+    to the default removes the override (so "changed" always means different); an own
+    article also takes a new title."""
+    if is_own_key(key):
+        return article_save(partnership=partnership, key=key, title=title, text=text, user=user)
     if key not in DEFAULT_BY_KEY:
         raise ValidationError({"key": _("There is no such clause.")})
-    text = text.replace("\r\n", "\n").strip()
-    validate_clause_text(text)
-    if text == DEFAULT_BY_KEY[key][1]:
+    default_title, default_text = DEFAULT_BY_KEY[key]
+    text = _clean_text(text, title=default_title, required=key in REQUIRED_KEYS)
+    if text == default_text:
         clause_restore(partnership=partnership, key=key)
         return None
     clause, _created = ClauseText.objects.update_or_create(
@@ -286,3 +334,107 @@ def clause_restore(*, partnership, key: str) -> bool:
     """Go back to the default text; True when there was an override."""
     deleted, _rows = ClauseText.objects.filter(partnership=partnership, key=key).delete()
     return bool(deleted)
+
+
+@transaction.atomic
+def article_add(*, partnership, title: str, text: str, user) -> AgreementArticle:
+    """Add an own article, placed before the signatures (or last when they are removed)."""
+    title = validate_title(title)
+    text = _clean_text(text, title=title, required=False)
+    outline = _locked_outline(partnership)
+    key = f"{OWN_PREFIX}{uuid.uuid4().hex[:12]}"
+    item = {"key": key, "is_removed": False}
+    index = next(
+        (i for i, other in enumerate(outline) if other["key"] == "signatures"), len(outline)
+    )
+    outline.insert(index, item)
+    article = AgreementArticle.objects.create(
+        partnership=partnership,
+        key=key,
+        is_own=True,
+        title=title,
+        text=text,
+        position=index,
+        changed_by=user,
+    )
+    _store_order(partnership, outline, user)
+    return article
+
+
+@transaction.atomic
+def article_save(*, partnership, key: str, title: str | None, text: str, user):
+    """Change the title and text of an own article."""
+    article = (
+        AgreementArticle.objects.select_for_update()
+        .filter(partnership=partnership, key=key, is_own=True)
+        .first()
+    )
+    if article is None:
+        raise ValidationError({"key": _("There is no such clause.")})
+    article.title = validate_title(article.title if title is None else title)
+    article.text = _clean_text(text, title=article.title, required=False)
+    article.changed_by = user
+    article.save(update_fields=["title", "text", "changed_by", "changed_at"])
+    return article
+
+
+@transaction.atomic
+def article_move(*, partnership, key: str, direction: str, user) -> bool:
+    """Move an article one place up or down among the articles the document shows; False
+    when it is already first or last."""
+    if direction not in ("up", "down"):
+        raise ValidationError({"direction": _("Move an article up or down.")})
+    outline = _locked_outline(partnership)
+    item = _item(outline, key)
+    index = outline.index(item)
+    step = -1 if direction == "up" else 1
+    other = index + step
+    while 0 <= other < len(outline) and outline[other]["is_removed"]:
+        other += step
+    if not 0 <= other < len(outline):
+        return False
+    outline.pop(index)
+    outline.insert(other, item)
+    _store_order(partnership, outline, user)
+    return True
+
+
+@transaction.atomic
+def article_remove(*, partnership, key: str, user) -> dict:
+    """Leave an optional default article out of the agreement (it can be reinstated)."""
+    outline = _locked_outline(partnership)
+    item = _item(outline, key)
+    if item["is_own"]:
+        raise ValidationError({"key": _("Delete your own article instead.")})
+    if item["is_required"]:
+        raise ValidationError(
+            {
+                "key": _("“%(title)s” is a required article and cannot be removed.")
+                % {"title": item["title"]}
+            }
+        )
+    _store_order(partnership, outline, user)
+    AgreementArticle.objects.filter(partnership=partnership, key=key).update(is_removed=True)
+    return item
+
+
+@transaction.atomic
+def article_reinstate(*, partnership, key: str, user) -> dict:
+    """Take a removed article back in, at the place it had."""
+    outline = _locked_outline(partnership)
+    item = _item(outline, key)
+    AgreementArticle.objects.filter(partnership=partnership, key=key).update(
+        is_removed=False, changed_by=user
+    )
+    return item
+
+
+@transaction.atomic
+def article_delete(*, partnership, key: str) -> dict:
+    """Delete an own article for good."""
+    outline = _locked_outline(partnership)
+    item = _item(outline, key)
+    if not item["is_own"]:
+        raise ValidationError({"key": _("Only your own articles can be deleted.")})
+    AgreementArticle.objects.filter(partnership=partnership, key=key, is_own=True).delete()
+    return item

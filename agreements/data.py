@@ -5,7 +5,7 @@ so both see the same parties, signatories and figures; the snapshot includes the
 so the readiness check must not import the snapshot. Reading runs a fixed number of queries
 whatever the number of parties (about a dozen): agreement, budget, participants,
 contributions, organisations with their legal entities, signatories, the vmbo schools of the
-penvoerder and the five queries of the cofinancing report.
+penvoerder, the activities with their goals and the queries of the cofinancing report.
 
 The parties are legal entities (docs/rules.md §11): an organisation that belongs to a board
 or company (a school location, a branch) takes part under it, so its tasks and
@@ -18,7 +18,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.utils import translation
 
-from activities.models import Participant
+from activities.models import Activity, Participant
 from agreements.models import Agreement
 from cofinancing.models import Budget, Contribution
 from cofinancing.report import report_data
@@ -70,6 +70,11 @@ class AgreementData:
     parties: list[PartyData]
     penvoerder: Organisation | None = None  # as chosen: normally a legal entity
     penvoerder_vmbo_schools: list[str] = field(default_factory=list)  # names
+    # The eligible budget lines per year and category (cofinancing BudgetFact), for the
+    # budget annex; loaded with the threshold facts, so no query of their own.
+    cost_lines: list = field(default_factory=list)
+    # The partnership's activities, goals prefetched, in the order of their short codes.
+    activities: list = field(default_factory=list)
 
     @property
     def penvoerder_id(self) -> int | None:
@@ -89,16 +94,26 @@ def load_agreement_data(*, partnership: Partnership) -> AgreementData:
     """Everything the agreement and its readiness check need, in a fixed number of queries."""
     agreement = (
         Agreement.objects.filter(partnership=partnership)
-        .only("pk", "penvoerder_id", "acknowledged_warnings", "condition_exceptions")
+        .only(
+            "pk",
+            "penvoerder_id",
+            "acknowledged_warnings",
+            "condition_exceptions",
+            "licence",
+            "steering_group",
+        )
         .first()
     )
     budget = partnership_budget(partnership=partnership)
     summary = report = None
+    cost_lines = []
     if budget is not None:
         # Warnings are texts and acknowledgements refer to a hash of the text: make them in
         # the programme's language, whatever the page's, so the keys are stable.
         with translation.override(settings.LANGUAGE_CODE):
-            summary = threshold_facts(budget=budget, statuses=PLEDGED_AND_UP).summarize()
+            facts = threshold_facts(budget=budget, statuses=PLEDGED_AND_UP)
+            cost_lines = facts.cost_lines
+            summary = facts.summarize()
             report = report_data(partnership=partnership, budget=budget, summary=summary)
 
     participants = list(
@@ -159,6 +174,11 @@ def load_agreement_data(*, partnership: Partnership) -> AgreementData:
             party.organisation.kind, [signatory_facts(s) for s in party.signatories]
         )
     ordered = sorted(parties.values(), key=lambda p: (p.organisation.name, p.key))
+    activities = list(
+        Activity.objects.filter(partnership=partnership)
+        .prefetch_related("goals")
+        .order_by("short_code", "title", "pk")
+    )
     return AgreementData(
         partnership=partnership,
         agreement=agreement,
@@ -168,4 +188,6 @@ def load_agreement_data(*, partnership: Partnership) -> AgreementData:
         parties=ordered,
         penvoerder=penvoerder,
         penvoerder_vmbo_schools=penvoerder_vmbo_schools,
+        cost_lines=cost_lines,
+        activities=activities,
     )

@@ -7,6 +7,14 @@ from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
 from partners.models import Organisation, Partnership
+from sterk.validators import validate_single_line
+
+
+class Licence(models.TextChoices):
+    """How the parties may use what they make together (the intellectual property article)."""
+
+    SHARED = "shared", _("Shared use among the parties")
+    OPEN = "open", _("Open licence (CC BY 4.0)")
 
 
 class Agreement(models.Model):
@@ -23,6 +31,23 @@ class Agreement(models.Model):
         related_name="+",
         verbose_name=_("penvoerder"),
         help_text=_("The party that administers the subsidy and reports on behalf of all."),
+    )
+    licence = models.CharField(
+        _("use of results"),
+        max_length=10,
+        choices=Licence.choices,
+        default=Licence.SHARED,
+        help_text=_("How the parties may use the teaching materials and other results they make."),
+    )
+    steering_group = models.CharField(
+        _("steering group"),
+        max_length=300,
+        blank=True,
+        validators=[validate_single_line],
+        help_text=_(
+            "Who steers the partnership, as the agreement says it: “a steering group of …”. "
+            "Empty: a steering group in which every party has one representative."
+        ),
     )
     acknowledged_warnings = models.JSONField(
         _("acknowledged warnings"),
@@ -74,6 +99,43 @@ class ClauseText(models.Model):
 
     def __str__(self):
         return self.key
+
+
+class AgreementArticle(models.Model):
+    """A partnership's own article, or the place of a default one in its order.
+
+    A row with `is_own` holds an article a project leader wrote (title and text); a row
+    without it only records where a default article stands (`position`) and whether it was
+    removed. The text of a default article is its ClauseText or the default. Rows exist only
+    once a partnership changed its order or list: then every article has one.
+    """
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.PROTECT, related_name="+")
+    key = models.SlugField(_("article"), max_length=40)
+    is_own = models.BooleanField(_("own article"), default=False)
+    title = models.CharField(
+        _("title"), max_length=200, blank=True, validators=[validate_single_line]
+    )
+    text = models.TextField(_("text"), max_length=20000, blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    is_removed = models.BooleanField(_("removed"), default=False)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    changed_at = models.DateTimeField(_("changed"), auto_now=True)
+
+    objects = ScopedManager(partnership="partnership")
+
+    class Meta:
+        verbose_name = _("article")
+        verbose_name_plural = _("articles")
+        ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["partnership", "key"], name="agreement_article_once"),
+        ]
+
+    def __str__(self):
+        return self.title or self.key
 
 
 class VersionQuerySet(models.QuerySet):

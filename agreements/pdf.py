@@ -13,7 +13,7 @@ from decimal import Decimal
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from agreements.clauses import render_clause
+from agreements.clauses import article_numbers, render_clause
 from sterk.money import ZERO, format_euro
 from sterk.printing import PDF_DIR, local_fetcher, stylesheets
 
@@ -49,9 +49,21 @@ def _address(party: dict) -> str:
     return ", ".join(p for p in (party.get("address"), place) if p)
 
 
+def _status_text(item: dict) -> str:
+    """ "geleverd" for a realised or certified contribution, "toegezegd" for a promise."""
+    delivered = item.get("delivered")
+    if delivered is None:  # a snapshot from before the flag
+        delivered = item.get("status") in ("realised", "certified")
+    return "geleverd" if delivered else "toegezegd"
+
+
 def _party(party: dict, penvoerder: str | None) -> dict:
     contributions = [
-        {**item, "value_text": _money(item.get("value"))}
+        {
+            **item,
+            "value_text": _money(item.get("value")),
+            "status_text": _status_text(item),
+        }
         for item in party.get("contributions") or []
     ]
     return {
@@ -109,6 +121,71 @@ def _annex(parties: list[dict]) -> tuple[list[int], list[dict]]:
     return years, companies
 
 
+def _contributions_per_year(parties: list[dict]) -> tuple[list[int], list[dict]]:
+    """Annex 3: per party its contributions per year (excluded ones left out), with totals."""
+    years = sorted({int(item["year"]) for party in parties for item in party["contributions"]})
+    rows = []
+    for party in parties:
+        per_year: dict[int, Decimal] = defaultdict(Decimal)
+        for item in party["contributions"]:
+            if not item.get("excluded_reason"):
+                per_year[int(item["year"])] += _decimal(item.get("value"))
+        rows.append(
+            {
+                "name": party["name"],
+                "years": [_money(per_year.get(year, ZERO)) for year in years],
+                "total": _money(sum(per_year.values(), ZERO)),
+            }
+        )
+    totals = [
+        _money(
+            sum(
+                (
+                    _decimal(item.get("value"))
+                    for party in parties
+                    for item in party["contributions"]
+                    if int(item["year"]) == year and not item.get("excluded_reason")
+                ),
+                ZERO,
+            )
+        )
+        for year in years
+    ]
+    return years, rows, totals
+
+
+def _budget(snapshot: dict) -> dict | None:
+    """Annex 2: the eligible budget per category per year, and per year the subsidy and the
+    business cofinancing from the cofinancing report."""
+    budget = snapshot.get("budget")
+    if not budget:
+        return None
+    years = [str(year) for year in budget.get("years") or []]
+    by_year = (snapshot.get("cofinancing") or {}).get("by_year") or {}
+
+    def figures(key):
+        return [_money((by_year.get(year) or {}).get(key)) for year in years]
+
+    report_total = snapshot.get("cofinancing") or {}
+    return {
+        "years": years,
+        "rows": [
+            {
+                "label": row["label"],
+                "years": [_money(row["by_year"].get(year)) for year in years],
+                "total": _money(row["total"]),
+            }
+            for row in budget.get("rows") or []
+        ],
+        "total_years": [_money(budget["total_by_year"].get(year)) for year in years],
+        "total": _money(budget.get("total")),
+        "subsidy": figures("subsidy"),
+        "subsidy_total": _money(report_total.get("subsidy")),
+        "business": figures("business_total"),
+        "business_total": _money(report_total.get("business_total")),
+    }
+
+
 def _cofinancing(snapshot: dict) -> dict | None:
     data = snapshot.get("cofinancing")
     if not data:
@@ -138,17 +215,19 @@ def agreement_context(snapshot: dict, *, number: int, snapshot_sha256: str) -> d
     """Everything the template shows, from the snapshot alone; UnknownPlaceholder when a
     clause names a placeholder that does not exist."""
     parties = [_party(party, snapshot.get("penvoerder")) for party in snapshot["parties"]]
+    clauses = snapshot.get("clauses") or []
     articles = [
         {
-            "number": index,
+            "number": number,
             "key": clause["key"],
             "title": clause["title"],
             "paragraphs": render_clause(clause["text"], snapshot),
         }
-        for index, clause in enumerate(snapshot.get("clauses") or [], start=1)
+        for number, clause in zip(article_numbers(clauses), clauses, strict=True)
     ]
     placed = {article["key"] for article in articles}
     years, companies = _annex(parties)
+    contribution_years, contribution_rows, contribution_totals = _contributions_per_year(parties)
     grand_total = sum((_decimal(party.get("total")) for party in snapshot["parties"]), ZERO)
     scheme = snapshot.get("scheme") or {}
     return {
@@ -165,6 +244,11 @@ def agreement_context(snapshot: dict, *, number: int, snapshot_sha256: str) -> d
         "cofinancing": _cofinancing(snapshot),
         "annex_years": years,
         "annex_companies": companies,
+        "activities": snapshot.get("activities") or [],
+        "budget": _budget(snapshot),
+        "contribution_years": contribution_years,
+        "contribution_rows": contribution_rows,
+        "contribution_totals": contribution_totals,
     }
 
 

@@ -9,12 +9,10 @@ read-only history (partners.tenancy). Copying runs a fixed number of queries wha
 number of rows (bulk writes), in one transaction: nothing is made half.
 """
 
-import contextlib
 import uuid
 from dataclasses import dataclass
 from datetime import date
 
-from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -25,7 +23,7 @@ from django_scopes import scopes_disabled
 from simple_history.utils import bulk_create_with_history
 
 from activities.models import Goal
-from agreements.models import Agreement, ClauseText
+from agreements.models import Agreement, AgreementArticle, ClauseText
 from cofinancing.models import Budget, Scheme
 from partners.models import (
     Contact,
@@ -238,7 +236,7 @@ def partnership_renew(
 
 # The agreement's settings that carry over (not its exceptions or acknowledged warnings,
 # which were agreed for the period that ends).
-CARRIED_SETTINGS = ("licence",)
+CARRIED_SETTINGS = ("licence", "steering_group")
 
 
 def _agreement_settings(agreement: Agreement) -> dict:
@@ -247,11 +245,8 @@ def _agreement_settings(agreement: Agreement) -> dict:
 
 
 def _article_models():
-    """The partnership's own texts and articles of the agreement."""
-    models = [ClauseText]
-    with contextlib.suppress(LookupError):
-        models.append(apps.get_model("agreements", "AgreementArticle"))
-    return models
+    """The partnership's own texts, articles and their order in the agreement."""
+    return [ClauseText, AgreementArticle]
 
 
 def default_slug(partnership: Partnership, scheme: Scheme | None) -> str:

@@ -17,6 +17,7 @@ from django.utils import formats, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from agreements.clauses import article_numbers
 from agreements.models import AgreementVersion
 from partners.models import EvidenceSource, Organisation, Stage
 from partners.services.organisations import organisation_move
@@ -96,10 +97,11 @@ ARTICLE_KEYS = ("tasks", "contributions")
 def _headings(snapshot: dict) -> dict[str, str]:
     """The headings of the articles a signer's overview links to, as the PDF prints them
     (templates/pdf/agreement.html: "Artikel 5. Taken en verantwoordelijkheden")."""
+    clauses = snapshot.get("clauses") or []
     return {
         clause["key"]: f"Artikel {number}. {clause['title']}"
-        for number, clause in enumerate(snapshot.get("clauses") or [], start=1)
-        if clause.get("key") in ARTICLE_KEYS
+        for number, clause in zip(article_numbers(clauses), clauses, strict=True)
+        if clause.get("key") in ARTICLE_KEYS and number
     }
 
 

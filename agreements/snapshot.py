@@ -7,7 +7,8 @@ same snapshot and the same hash (sterk.canonical.snapshot_hash). Amounts are str
 with two decimals; lists are sorted on their content, never on database order.
 
 Building it runs a fixed number of queries whatever the number of parties: those of
-agreements.data.load_agreement_data and one for the clause texts.
+agreements.data.load_agreement_data and two for the articles (the partnership's own texts,
+and its own articles and order).
 """
 
 from decimal import Decimal
@@ -15,13 +16,17 @@ from decimal import Decimal
 from django.conf import settings
 from django.utils import translation
 
+from activities.models import CooperationForm
 from agreements.data import AgreementData, PartyData, load_agreement_data
+from agreements.models import Licence
 from agreements.readiness import readiness_from_data
-from cofinancing.models import Contribution, ContributionKind
+from cofinancing.models import Contribution, ContributionKind, ContributionStatus, CostCategory
 from cofinancing.report import amount, rate
 from cofinancing.selectors.contributions import calculation_of
+from cofinancing.statements.lines import dutch_number
+from cofinancing.valuation import AMOUNT_KINDS, ROOM
 from partners.models import Authority, OrganisationKind, Partnership
-from sterk.money import ZERO
+from sterk.money import ZERO, format_euro
 
 SCHEMA = 1
 
@@ -56,13 +61,18 @@ def snapshot_from_data(data: AgreementData) -> dict:
                 "name": scheme.name,
                 "share": rate(scheme.share),
                 "base": scheme.base,
+                "start_year": scheme.start_year,
+                "end_year": scheme.end_year,
                 "default_hourly_rate": amount(scheme.default_hourly_rate),
             }
             if scheme
             else None
         ),
         "penvoerder": penvoerder,
+        "agreement": _agreement(data),
         "parties": [_party(party, default_rate) for party in data.parties],
+        "activities": _activities(data),
+        "budget": _budget(data),
         "cofinancing": data.report,
         "clauses": _clauses(partnership),
         "readiness": {
@@ -72,6 +82,77 @@ def snapshot_from_data(data: AgreementData) -> dict:
                 for item in readiness.items
             ],
         },
+    }
+
+
+def _agreement(data: AgreementData) -> dict:
+    """The settings of the agreement its articles print: the licence and the steering group."""
+    agreement = data.agreement
+    licence = agreement.licence if agreement else Licence.SHARED
+    return {
+        "licence": licence,
+        "licence_label": _labels(Licence.choices).get(licence, licence),
+        "steering_group": " ".join((agreement.steering_group if agreement else "").split()),
+    }
+
+
+def _activities(data: AgreementData) -> list[dict]:
+    """The activity plan in brief (annex 1): per activity its form of cooperation, goals,
+    years and the parties taking part."""
+    names: dict[int, set[str]] = {}
+    for party in data.parties:
+        for participant in party.participants:
+            names.setdefault(participant.activity_id, set()).add(party.organisation.name)
+    forms = _labels(CooperationForm.choices)
+    activities = []
+    for activity in data.activities:
+        start, end = activity.start_date, activity.end_date
+        if start and end and end >= start:
+            years = list(range(start.year, end.year + 1))
+        else:
+            years = sorted({d.year for d in (start, end) if d})
+        activities.append(
+            {
+                "code": activity.short_code,
+                "title": activity.title,
+                "form": activity.form,
+                "form_label": forms.get(activity.form, str(activity.form)),
+                "goals": sorted(goal.title for goal in activity.goals.all()),
+                "years": years,
+                "participants": sorted(names.get(activity.pk, ())),
+            }
+        )
+    return sorted(activities, key=lambda a: (a["code"].lower(), a["title"], a["participants"]))
+
+
+def _budget(data: AgreementData) -> dict | None:
+    """The eligible budget per category per year (annex 2), from the threshold facts."""
+    if data.budget is None:
+        return None
+    labels = _labels(CostCategory.choices)
+    years = sorted(set(data.budget.scheme.years) | {int(line.year) for line in data.cost_lines})
+    cells: dict[str, dict[int, Decimal]] = {}
+    for line in data.cost_lines:
+        per_year = cells.setdefault(line.source, {})
+        per_year[int(line.year)] = per_year.get(int(line.year), ZERO) + line.amount
+    order = [value for value, _label in CostCategory.choices]
+    rows = [
+        {
+            "category": category,
+            "label": labels.get(category, category),
+            "by_year": {str(year): amount(cells[category].get(year, ZERO)) for year in years},
+            "total": amount(sum(cells[category].values(), ZERO)),
+        }
+        for category in sorted(cells, key=lambda c: (order.index(c) if c in order else 99, c))
+    ]
+    return {
+        "years": years,
+        "rows": rows,
+        "total_by_year": {
+            str(year): amount(sum((c.get(year, ZERO) for c in cells.values()), ZERO))
+            for year in years
+        },
+        "total": amount(sum((sum(c.values(), ZERO) for c in cells.values()), ZERO)),
     }
 
 
@@ -201,12 +282,31 @@ def _contribution(contribution: Contribution, default_rate: Decimal) -> dict:
         "kind_label": kinds.get(contribution.kind, contribution.kind),
         "description": contribution.description,
         "status": contribution.status,
-        "valuation": calculation_of(contribution, default_rate=default_rate),
+        # Delivered (realised or certified) or still a promise (pledged or confirmed).
+        "delivered": contribution.status in DELIVERED,
+        "valuation": _valuation(contribution, default_rate),
         # Another rate than the scheme's is shown with why (docs/rules.md §5).
         "rate_justification": _rate_justification(contribution, default_rate),
         "value": amount(contribution.value),
         "excluded_reason": contribution.excluded_reason,
     }
+
+
+DELIVERED = (ContributionStatus.REALISED, ContributionStatus.CERTIFIED)
+
+
+def _valuation(contribution: Contribution, default_rate: Decimal) -> str:
+    """The calculation of the value as the agreement prints it (Dutch, the document's
+    language): rooms in dagdelen, an amount without saying it was paid (a pledge is not;
+    the status column says toegezegd or geleverd, and the text must not change when the
+    status moves on); other kinds as everywhere (cofinancing.selectors.contributions)."""
+    value = format_euro(contribution.value)
+    if contribution.kind == ROOM and contribution.units is not None:
+        price = format_euro(contribution.unit_price or ZERO)
+        return f"{dutch_number(contribution.units)} dagdelen × {price} = {value}"
+    if contribution.kind in AMOUNT_KINDS:
+        return f"Bedrag: {value}"
+    return calculation_of(contribution, default_rate=default_rate)
 
 
 def _rate_justification(contribution: Contribution, default_rate: Decimal) -> str:

@@ -33,8 +33,17 @@ urlpatterns = [
     ),
     path("agreements/versions/<uuid:code>/render/", pages.version_render, name="version-render"),
     path("agreements/clauses/", clauses.clause_list, name="clause-list"),
+    path("agreements/clauses/new/", clauses.clause_add, name="clause-add"),
     path("agreements/clauses/<slug:key>/", clauses.clause_edit, name="clause-edit"),
     path("agreements/clauses/<slug:key>/restore/", clauses.clause_restore, name="clause-restore"),
+    path("agreements/clauses/<slug:key>/move/", clauses.clause_move, name="clause-move"),
+    path("agreements/clauses/<slug:key>/remove/", clauses.clause_remove, name="clause-remove"),
+    path(
+        "agreements/clauses/<slug:key>/reinstate/",
+        clauses.clause_reinstate,
+        name="clause-reinstate",
+    ),
+    path("agreements/clauses/<slug:key>/delete/", clauses.clause_delete, name="clause-delete"),
 ]
 
 urlpatterns += [

@@ -245,7 +245,7 @@ def test_pdf_shows_tasks_per_party(small_pdf, tmp_path):
 
 def test_annex_lists_companies_only_per_kind_per_year(small_pdf, tmp_path):
     text = _text(small_pdf, tmp_path)
-    annex = text[text.index("Bijlage.") :]
+    annex = text[text.index("Bedrijfscofinanciering per bedrijf") :]
     assert "Metaalwerken Hengelo B.V." in annex
     assert "Het Techniek College" not in annex
     assert re.search(r"Machine\s+€ 0,00\s+€ 6\.000,00\s+€ 6\.000,00", annex)

@@ -16,6 +16,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django_scopes import scopes_disabled
 
+from agreements.clauses import article_add
 from agreements.models import Accession
 from cofinancing.services.evidence import evidence_add
 from outbox.models import Message
@@ -464,6 +465,28 @@ MATRIX = [
         {**READ, "viewer": 404, "editor": 404, "leader": 404},
         kwargs=("slug",),
     ),
+    Case("agreements:clause-add", LEAD, kwargs=("slug",)),
+    Case(
+        "agreements:clause-add",
+        LEAD_POST,
+        method="post",
+        kwargs=("slug",),
+        data={"title": "Eigen artikel", "text": "Voor {partnership}."},
+    ),
+    Case(
+        "agreements:clause-move",
+        LEAD_POST,
+        method="post",
+        kwargs=("slug", "key:clause"),
+        data={"direction": "up"},
+    ),
+    # The context's clause ("purpose") is optional: asked first, then removed.
+    Case("agreements:clause-remove", LEAD, kwargs=("slug", "key:clause")),
+    Case("agreements:clause-remove", LEAD_POST, method="post", kwargs=("slug", "key:clause")),
+    Case("agreements:clause-reinstate", LEAD_POST, method="post", kwargs=("slug", "key:clause")),
+    Case("agreements:clause-edit", LEAD, kwargs=("slug", "key:own_clause")),
+    Case("agreements:clause-delete", LEAD, kwargs=("slug", "key:own_clause")),
+    Case("agreements:clause-delete", LEAD_POST, method="post", kwargs=("slug", "key:own_clause")),
     # Signing rounds. The context's round is open and not sealed, and its request
     # has no scan: those downloads answer 404 to every member.
     Case("agreements:round-send", LEAD, kwargs=("slug", "code:signing_version")),
@@ -571,6 +594,9 @@ def context(partnership, leader, editor, viewer, outsider):
             snapshot={"joining": {"name": organisation.name}, "penvoerder": {}, "agreement": {}},
             snapshot_sha256="0" * 64,
         )
+        own_clause = article_add(
+            partnership=partnership, title="Eigen artikel", text="Tekst.", user=leader
+        )
         sendable = signing_version(partnership, parties=1, real_pdf=True)
         round = send_round(sendable, leader)
         sig = round.requests.get()
@@ -583,6 +609,7 @@ def context(partnership, leader, editor, viewer, outsider):
         "version": version.code,
         "accession": accession.code,
         "clause": "purpose",
+        "own_clause": own_clause.key,
         "warning": "warning:0000000000000000",
         "condition": "condition:vmbo",
         "contribution": contribution.code,

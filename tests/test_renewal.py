@@ -17,7 +17,8 @@ from django.utils import translation
 
 from activities.models import Goal
 from agreements import renewal
-from agreements.models import Agreement, ClauseText
+from agreements.clauses import article_add
+from agreements.models import Agreement, AgreementArticle, ClauseText
 from cofinancing.models import Budget, Scheme
 from outbox.models import Message
 from partners.models import (
@@ -75,6 +76,19 @@ def _region(partnership, count=3):
     InteractionFactory(organisation=organisations[0], partnership=partnership)
     Agreement.objects.create(partnership=partnership, penvoerder=organisations[0])
     ClauseText.objects.create(partnership=partnership, key="purpose", text="Eigen doel.")
+    article_add(
+        partnership=partnership, title="Eigen artikel", text="Voor {partnership}.", user=None
+    )
+    school = OrganisationFactory(
+        partnership=partnership, name="Vmbo Locatie Oost", kind="vmbo", brin_code="12AB"
+    )
+    board = OrganisationFactory(
+        partnership=partnership,
+        name="Stichting Voortgezet",
+        kind="school_board",
+        kvk_number="41000001",
+    )
+    Organisation.objects.filter(pk=school.pk).update(belongs_to=board)
     return organisations
 
 
@@ -93,11 +107,11 @@ def test_renewal_copies_what_carries_over_and_the_old_one_becomes_history(
     assert partnership.renewed_into == new and partnership.is_history
     assert (new.start_year, new.end_year, new.region) == (2029, 2032, partnership.region)
     assert Budget.objects.get(partnership=new).scheme == next_scheme
-    assert counts.organisations == 3 and counts.members == 1
+    assert counts.organisations == 5 and counts.members == 1
     copied = Organisation.objects.filter(partnership=new).order_by("name")
-    assert [o.name for o in copied] == [o.name for o in old_orgs]
+    assert {o.name for o in old_orgs} <= {o.name for o in copied}
     # Nobody signed the new period's agreement yet.
-    assert {o.stage for o in copied} == {Stage.COMMITTED}
+    assert {o.stage for o in copied if o.name.startswith("Bedrijf")} == {Stage.COMMITTED}
     assert {o.code for o in copied}.isdisjoint({o.code for o in old_orgs})
     contacts = Contact.objects.filter(partnership=new)
     assert {c.organisation.partnership_id for c in contacts} == {new.pk}
@@ -116,6 +130,11 @@ def test_renewal_copies_what_carries_over_and_the_old_one_becomes_history(
     assert agreement.penvoerder.partnership_id == new.pk
     assert agreement.penvoerder.name == old_orgs[0].name
     assert ClauseText.objects.get(partnership=new).text == "Eigen doel."
+    own = AgreementArticle.objects.get(partnership=new, is_own=True)
+    assert own.title == "Eigen artikel"
+    location = Organisation.objects.get(partnership=new, name="Vmbo Locatie Oost")
+    assert location.belongs_to.name == "Stichting Voortgezet"
+    assert location.belongs_to.partnership_id == new.pk
     # Contact moments stay with the old period.
     from partners.models import Interaction
 

@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.template.loader import render_to_string
 from django.utils import formats, timezone, translation
 
+from agreements.clauses import article_numbers
 from agreements.pdf import _address, _identifier, _money
 from sterk.printing import PDF_DIR, local_fetcher, stylesheets
 
@@ -16,8 +17,9 @@ SCHEMA = 1
 
 def _article(version_snapshot: dict, key: str) -> dict:
     """The number and title of the version's article with `key` ({} when it has none)."""
-    for number, clause in enumerate(version_snapshot.get("clauses") or [], start=1):
-        if clause.get("key") == key:
+    clauses = version_snapshot.get("clauses") or []
+    for number, clause in zip(article_numbers(clauses), clauses, strict=True):
+        if clause.get("key") == key and number:
             return {"number": number, "title": clause.get("title") or ""}
     return {}
 
