@@ -54,6 +54,27 @@ def _prepare(partnership: Partnership, leader) -> None:
                 warning_acknowledge(partnership=partnership, key=item.key, user=leader)
 
 
+OWN_ARTICLE_TITLE = "Zichtbaarheid en communicatie"
+OWN_ARTICLE_TEXT = (
+    "Partijen vermelden bij publicaties, open dagen en op hun website dat de activiteiten "
+    "deel uitmaken van {partnership} en de regeling {scheme}.\n\n"
+    "De penvoerder stelt daarvoor een logo en een korte tekst beschikbaar. Een partij "
+    "gebruikt de naam of het logo van een andere partij alleen met diens toestemming."
+)
+
+
+def _own_article(partnership: Partnership, user) -> None:
+    """The demo leader added one article of the region's own (before the signatures)."""
+    from agreements.clauses import article_add, effective_clauses
+
+    if any(c["title"] == OWN_ARTICLE_TITLE for c in effective_clauses(partnership=partnership)):
+        return
+    with scope(partnership=partnership):
+        article_add(
+            partnership=partnership, title=OWN_ARTICLE_TITLE, text=OWN_ARTICLE_TEXT, user=user
+        )
+
+
 def seed(partnership: Partnership) -> AgreementVersion | Readiness | None:
     """Version 1 of the demo agreement, made once. Returns the version (new or existing), or
     the readiness result when the demo data is not ready."""
@@ -74,6 +95,7 @@ def seed(partnership: Partnership) -> AgreementVersion | Readiness | None:
             .first()
         )
         _prepare(partnership, leader.user if leader else None)
+        _own_article(partnership, leader.user if leader else None)
         readiness = check_readiness(partnership=partnership)
         if not readiness.ready:
             return readiness

@@ -5,7 +5,7 @@ import pytest
 from django.core.management import call_command
 
 from agreements.accession.selectors import in_force
-from agreements.demo import seed_signing
+from agreements.demo import OWN_ARTICLE_TITLE, seed_signing
 from agreements.demo_accession import NEWCOMER
 from agreements.models import Accession, AccessionStatus
 from partners import demo
@@ -52,6 +52,15 @@ def test_demo_has_a_sealed_agreement_and_a_round_in_progress(settings, no_scopes
     assert str(accession.organisation.code) in {
         p["key"] for p in version_of(in_progress).snapshot["parties"]
     }
+
+    # Its parties are legal entities, its penvoerder a vmbo board, its agreement the full
+    # set of articles with one of the region's own.
+    first = version_of(completed).snapshot
+    penvoerder = next(p for p in first["parties"] if p["key"] == first["penvoerder"])
+    assert penvoerder["kind"] == "school_board" and penvoerder["locations"]
+    keys = [clause["key"] for clause in first["clauses"]]
+    assert {"definitions", "governance", "intellectual_property", "termination"} <= set(keys)
+    assert [c["title"] for c in first["clauses"]].count(OWN_ARTICLE_TITLE) == 1
 
     seed_signing(partnership)
     assert SigningRound.objects.filter(partnership=partnership).count() == 3
