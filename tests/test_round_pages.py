@@ -1111,8 +1111,8 @@ def test_fix_links_of_the_checklist_only_for_who_can_fix(request, monkeypatch, w
 
     item = ReadinessItem(key="signatory", blocking=True, message="Geen tekenbevoegde", url="/fix/")
     monkeypatch.setattr(
-        "agreements.readiness.check_readiness",
-        lambda *, partnership: Readiness(ready=False, items=[item]),
+        "agreements.readiness.readiness_from_data",
+        lambda data: Readiness(ready=False, items=[item]),
     )
     client = request.getfixturevalue(who)
     content = client.get(reverse("agreements:agreement-list", kwargs={"slug": SLUG})).content

@@ -80,7 +80,7 @@ def test_add_an_article_make_a_version_a_partner_accedes_and_the_agreement_in_fo
     a11y()
     page.get_by_label("Title").fill("Open dag")
     page.get_by_label("Text").fill("Partijen openen ieder jaar hun deuren voor {region}.")
-    page.get_by_role("button", name="Save").click()
+    page.get_by_role("button", name="Add article").click()
     a11y()
     expect(page.get_by_role("heading", name="Open dag")).to_be_visible()
 
@@ -103,7 +103,9 @@ def test_add_an_article_make_a_version_a_partner_accedes_and_the_agreement_in_fo
     page.get_by_label("Joining party").select_option(label=NEWCOMER)
     click_slow(page.get_by_role("button", name="Make the deed and send it for signing"))
     a11y()
-    expect(page.locator("[data-status]")).to_have_attribute("data-status", "sent")
+    expect(page.locator("[data-accession-status]")).to_have_attribute(
+        "data-accession-status", "sent"
+    )
 
     _sign_the_deed()
     page.get_by_role("link", name="Agreement", exact=True).click()
