@@ -616,3 +616,50 @@ def test_body_and_meeting_pages_run_a_fixed_number_of_queries(
     assert [_count(leader_client, page) for page in pages] == few
     page = leader_client.get(pages[2]).content.decode()
     assert "A42" in page and "B42" in page
+
+
+# The demo -----------------------------------------------------------------------------------
+
+
+def test_the_demo_has_a_steering_group_two_working_groups_meetings_and_a_full_matrix(db, client):
+    from activities import demo as activities_demo
+    from governance import demo as governance_demo
+    from partners import demo as partners_demo
+
+    with scopes_disabled():
+        region = partners_demo.seed()
+        activities_demo.seed(region)
+        governance_demo.seed(region)
+        kinds = sorted(Body.objects.filter(partnership=region).values_list("kind", flat=True))
+        assert kinds == ["steering_group", "working_group", "working_group"]
+        for body in Body.objects.filter(partnership=region):
+            assert body.chair_id and body.secretary_id and body.members.count() >= 3
+        assert Meeting.objects.filter(partnership=region, date__gt=TODAY).count() == 1
+        assert Decision.objects.filter(partnership=region).count() >= 4
+        open_actions = Action.objects.filter(partnership=region, done_at=None)
+        assert open_actions.filter(due__lt=TODAY).count() == 1
+        assert Action.objects.filter(partnership=region).exclude(done_at=None).count() == 2
+        activity_count = Activity.objects.filter(partnership=region).count()
+        assert (
+            Responsibility.objects.filter(partnership=region, activity__isnull=False)
+            .values("activity")
+            .distinct()
+            .count()
+            == activity_count
+        )
+        counts = (Body.objects.count(), Responsibility.objects.count(), Action.objects.count())
+        governance_demo.seed(region)
+        assert (
+            Body.objects.count(),
+            Responsibility.objects.count(),
+            Action.objects.count(),
+        ) == counts
+        assert "voorzitter" in steering_group_text(partnership=region)
+        leader = region.memberships.get(role="leader").user
+    client.force_login(leader)
+    for name in ("body-list", "decision-list", "matrix"):
+        assert client.get(url(name, region)).status_code == 200
+    assert (
+        "Bezoek plannen"
+        in client.get(reverse("partners:follow-up", args=[region.slug])).content.decode()
+    )
