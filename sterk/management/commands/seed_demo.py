@@ -9,8 +9,8 @@ from activities import demo as activities_demo
 from agreements import demo as agreements_demo
 from cofinancing import demo as cofinancing_demo
 from cofinancing import demo_statements
-from governance import demo as governance_demo
 from cofinancing.schemes import ensure_schemes
+from governance import demo as governance_demo
 from partners import demo as partners_demo
 
 
