@@ -78,7 +78,7 @@ class AgreementData:
     # The partnership's activities, goals prefetched, in the order of their short codes.
     activities: list = field(default_factory=list)
     # How the governance article names the steering group when the partnership has a
-    # steering-group body (governance, docs/rules.md §30); "" when it has none.
+    # steering-group body (governance, docs/rules.md §27); "" when it has none.
     steering_body: str = ""
 
     @property

@@ -95,7 +95,7 @@ def _agreement(data: AgreementData) -> dict:
         "licence_label": _labels(Licence.choices).get(licence, licence),
         "steering_group": " ".join((agreement.steering_group if agreement else "").split()),
         # From the partnership's steering-group body, when it has one: it wins over the
-        # text of the settings (docs/rules.md §30).
+        # text of the settings (docs/rules.md §27).
         "steering_body": data.steering_body,
     }
 

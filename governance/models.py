@@ -1,4 +1,4 @@
-"""Governance of a partnership (docs/rules.md §30): its bodies with their members, chair and
+"""Governance of a partnership (docs/rules.md §27): its bodies with their members, chair and
 secretary; who decides, does and is involved per activity and goal; meetings with minutes,
 numbered decisions and actions."""
 

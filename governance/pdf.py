@@ -1,5 +1,5 @@
 """Minutes of a meeting and the decision list as PDF (WeasyPrint), in Dutch whatever the
-reader's language (docs/rules.md §30)."""
+reader's language (docs/rules.md §27)."""
 
 from django.template.loader import render_to_string
 from django.utils import formats, timezone, translation

@@ -1,4 +1,4 @@
-"""Reads on governance; each page's reads run a fixed number of queries (docs/rules.md §30)."""
+"""Reads on governance; each page's reads run a fixed number of queries (docs/rules.md §27)."""
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 

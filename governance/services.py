@@ -1,4 +1,4 @@
-"""Writes on governance (docs/rules.md §30).
+"""Writes on governance (docs/rules.md §27).
 
 Rules: members of a body are contacts of the partnership's organisations or members of
 Sterk in this partnership; the chair, the secretary, the attendees of a meeting and the

@@ -1,5 +1,5 @@
 """Pages of governance: bodies, meetings with decisions and actions, the decision list and
-the who-decides matrix (docs/rules.md §30)."""
+the who-decides matrix (docs/rules.md §27)."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError

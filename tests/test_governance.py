@@ -1,4 +1,4 @@
-"""Governance (docs/rules.md §30): bodies, who decides, meetings with numbered decisions and
+"""Governance (docs/rules.md §27): bodies, who decides, meetings with numbered decisions and
 actions, the follow-up list, the PDFs and the agreement's steering group."""
 
 import datetime

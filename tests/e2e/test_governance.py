@@ -1,6 +1,6 @@
 """A project leader sets up a steering group, holds a meeting with a decision and an action,
 finds the action in the follow-up list and ticks it done, with axe on every page
-(docs/rules.md §30). Run in English, the language of the labels."""
+(docs/rules.md §27). Run in English, the language of the labels."""
 
 import datetime
 import re
