@@ -5,6 +5,7 @@ from activities.detail_panels import register_activity_panel, register_goal_pane
 from governance import selectors
 from governance.models import ResponsibilityRole
 from partners.followups import register_followup_source
+from partners.panels import register_organisation_panel
 
 
 def _responsibility_panel(*, tenant, subject):
@@ -28,3 +29,12 @@ def open_actions(*, tenant, today, user):
     """One query: every open action of the partnership's bodies."""
     actions = list(selectors.open_actions(partnership=tenant.partnership))
     return "governance/_followup_actions.html", {"actions": actions, "today": today}
+
+
+@register_organisation_panel
+def organisation_bodies(*, tenant, organisation):
+    """One query: the bodies this organisation's contacts sit in."""
+    seats = list(
+        selectors.organisation_seats(partnership=tenant.partnership, organisation=organisation)
+    )
+    return "governance/_organisation_bodies.html", {"seats": seats}

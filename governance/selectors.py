@@ -75,6 +75,15 @@ def decision_list(*, partnership: Partnership, query: str = "", body=None) -> Qu
     )
 
 
+def organisation_seats(*, partnership: Partnership, organisation) -> QuerySet[BodyMember]:
+    """The seats of an organisation's contacts in the partnership's bodies, by body."""
+    return (
+        BodyMember.objects.filter(partnership=partnership, contact__organisation=organisation)
+        .select_related("body", "contact")
+        .order_by("body__name", "contact__name", "pk")
+    )
+
+
 def open_actions(*, partnership: Partnership) -> QuerySet[Action]:
     """Actions not done yet, soonest due first, with their owner and body."""
     return (

@@ -663,3 +663,18 @@ def test_the_demo_has_a_steering_group_two_working_groups_meetings_and_a_full_ma
         "Bezoek plannen"
         in client.get(reverse("partners:follow-up", args=[region.slug])).content.decode()
     )
+
+
+def test_the_organisation_page_shows_its_seats_in_bodies(
+    leader_client, partnership, body, member, contact
+):
+    with scopes_disabled():
+        services.body_update(body=body, kind=body.kind, name=body.name, chair=member)
+    with translation.override("en"):
+        page = leader_client.get(
+            reverse(
+                "partners:organisation-detail", args=[partnership.slug, contact.organisation.code]
+            ),
+            HTTP_ACCEPT_LANGUAGE="en",
+        ).content.decode()
+    assert "Stuurgroep Twente</a>: Anna Bos (chair)" in page
