@@ -124,7 +124,11 @@ def placeholder_values(snapshot: dict) -> dict[str, str]:
         "scheme_end_year": str(scheme.get("end_year") or partnership.get("end_year", "")),
         "base_definition": BASE_DEFINITIONS.get(base, BASE_DEFINITIONS["eligible_total"]),
         "base_amount": _euro(cofinancing.get("base_amount")),
-        "steering_group": agreement.get("steering_group") or DEFAULT_STEERING_GROUP,
+        "steering_group": (
+            agreement.get("steering_body")
+            or agreement.get("steering_group")
+            or DEFAULT_STEERING_GROUP
+        ),
         "licence": LICENCE_TEXTS.get(agreement.get("licence"), LICENCE_TEXTS["shared"]),
     }
 

@@ -5,7 +5,8 @@ so both see the same parties, signatories and figures; the snapshot includes the
 so the readiness check must not import the snapshot. Reading runs a fixed number of queries
 whatever the number of parties (about a dozen): agreement, budget, participants,
 contributions, organisations with their legal entities, signatories, the vmbo schools of the
-penvoerder, the activities with their goals and the queries of the cofinancing report.
+penvoerder, the activities with their goals, the steering-group body with its members and
+the queries of the cofinancing report.
 
 The parties are legal entities (docs/rules.md §11): an organisation that belongs to a board
 or company (a school location, a branch) takes part under it, so its tasks and
@@ -24,6 +25,7 @@ from cofinancing.models import Budget, Contribution
 from cofinancing.report import report_data
 from cofinancing.selectors.summary import PLEDGED_AND_UP, partnership_budget, threshold_facts
 from cofinancing.summary import Summary
+from governance.selectors import steering_group_text
 from partners.models import Contact, Organisation, OrganisationKind, Partnership
 from partners.selectors.contacts import signatory_facts
 from partners.signing import SigningStatus, signing_status
@@ -75,6 +77,9 @@ class AgreementData:
     cost_lines: list = field(default_factory=list)
     # The partnership's activities, goals prefetched, in the order of their short codes.
     activities: list = field(default_factory=list)
+    # How the governance article names the steering group when the partnership has a
+    # steering-group body (governance, docs/rules.md §27); "" when it has none.
+    steering_body: str = ""
 
     @property
     def penvoerder_id(self) -> int | None:
@@ -190,4 +195,5 @@ def load_agreement_data(*, partnership: Partnership) -> AgreementData:
         penvoerder_vmbo_schools=penvoerder_vmbo_schools,
         cost_lines=cost_lines,
         activities=activities,
+        steering_body=steering_group_text(partnership=partnership),
     )

@@ -86,13 +86,17 @@ def snapshot_from_data(data: AgreementData) -> dict:
 
 
 def _agreement(data: AgreementData) -> dict:
-    """The settings of the agreement its articles print: the licence and the steering group."""
+    """The settings of the agreement its articles print: the licence and the steering group
+    (the steering-group body, else the text of the settings)."""
     agreement = data.agreement
     licence = agreement.licence if agreement else Licence.SHARED
     return {
         "licence": licence,
         "licence_label": _labels(Licence.choices).get(licence, licence),
         "steering_group": " ".join((agreement.steering_group if agreement else "").split()),
+        # From the partnership's steering-group body, when it has one: it wins over the
+        # text of the settings (docs/rules.md §27).
+        "steering_body": data.steering_body,
     }
 
 

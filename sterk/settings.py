@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "accounts",
     "partners",
     "activities",
+    "governance",
     "cofinancing",
     "signing",
     "agreements",

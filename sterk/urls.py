@@ -15,6 +15,7 @@ partnership_patterns = [
     path("", views.dashboard, name="dashboard"),
     path("", include("partners.urls")),
     path("", include("activities.urls")),
+    path("governance/", include("governance.urls")),
     path("", include("cofinancing.urls")),
     path("", include("signing.urls")),
     path("", include("agreements.urls")),

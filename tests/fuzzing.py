@@ -29,7 +29,15 @@ HOSTILE = [
 ]
 
 # The apps whose rows a refused request must leave alone (accounts holds the users).
-CHECKED_APPS = ["partners", "activities", "cofinancing", "agreements", "signing", "accounts"]
+CHECKED_APPS = [
+    "partners",
+    "activities",
+    "governance",
+    "cofinancing",
+    "agreements",
+    "signing",
+    "accounts",
+]
 
 
 @dataclass

@@ -737,9 +737,9 @@ def test_follow_up_runs_a_fixed_number_of_queries(
     assert shown + response.context["later_count"] == rows
 
 
-# Session, user, membership, owner filter choice, three groups, the count of "later", and the
-# owner choices of the filter form.
-FOLLOW_UP_QUERIES = 9
+# Session, user, membership, owner filter choice, three groups, the count of "later", the
+# owner choices of the filter form, and the open actions of meetings (governance).
+FOLLOW_UP_QUERIES = 10
 
 
 # --- Gone quiet ---------------------------------------------------------------------------

@@ -23,6 +23,7 @@ PACKAGES = (
     "partners",
     "signing",
     "activities",
+    "governance",
     "cofinancing",
     "agreements",
     "bundle",

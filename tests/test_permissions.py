@@ -19,6 +19,7 @@ from django_scopes import scopes_disabled
 from agreements.clauses import article_add
 from agreements.models import Accession
 from cofinancing.services.evidence import evidence_add
+from governance import services as governance
 from outbox.models import Message
 from partners.models import Invitation, Membership, Role
 from partners.services import members as services
@@ -206,6 +207,69 @@ MATRIX = [
     Case("activities:goal-detail", READ, kwargs=("slug", "code:goal")),
     Case("activities:goal-update", WRITE, kwargs=("slug", "code:goal")),
     Case("activities:goal-delete", WRITE, kwargs=("slug", "code:goal")),
+    # Governance: bodies (leaders write), meetings, decisions and actions (editors too)
+    Case("governance:body-list", READ, kwargs=("slug",)),
+    Case("governance:body-create", LEAD, kwargs=("slug",)),
+    Case(
+        "governance:body-create",
+        LEAD_POST,
+        method="post",
+        kwargs=("slug",),
+        data={"kind": "working_group", "name": "Werkgroep techniek"},
+    ),
+    Case("governance:body-detail", READ, kwargs=("slug", "code:body")),
+    Case("governance:body-update", LEAD, kwargs=("slug", "code:body")),
+    Case("governance:body-delete", LEAD, kwargs=("slug", "code:body")),
+    Case(
+        "governance:body-delete",
+        {**LEAD, "leader": 400},
+        method="post",
+        kwargs=("slug", "code:body"),
+    ),
+    Case("governance:member-add", LEAD, kwargs=("slug", "code:body")),
+    Case(
+        "governance:member-remove",
+        LEAD_POST,
+        method="post",
+        kwargs=("slug", "code:body", "member:body_member"),
+    ),
+    Case("governance:meeting-create", WRITE, kwargs=("slug", "code:body")),
+    Case(
+        "governance:meeting-create",
+        WRITE_POST,
+        method="post",
+        kwargs=("slug", "code:body"),
+        data={"date": "2025-03-01", "agenda": "Opening"},
+    ),
+    Case("governance:meeting-detail", READ, kwargs=("slug", "code:meeting")),
+    Case("governance:meeting-update", WRITE, kwargs=("slug", "code:meeting")),
+    Case("governance:meeting-pdf", READ, kwargs=("slug", "code:meeting")),
+    Case(
+        "governance:decision-add",
+        WRITE_POST,
+        method="post",
+        kwargs=("slug", "code:meeting"),
+        data={"title": "Plan", "text": "Het plan is vastgesteld."},
+    ),
+    Case(
+        "governance:action-add",
+        {**WRITE, "editor": 400, "leader": 400},
+        method="post",
+        kwargs=("slug", "code:meeting"),
+    ),
+    Case("governance:action-done", WRITE_POST, method="post", kwargs=("slug", "code:gov_action")),
+    Case("governance:decision-list", READ, kwargs=("slug",)),
+    Case("governance:decision-pdf", READ, kwargs=("slug",)),
+    Case("governance:matrix", READ, kwargs=("slug",)),
+    Case("governance:activity-responsibilities", WRITE, kwargs=("slug", "code:activity")),
+    Case("governance:goal-responsibilities", WRITE, kwargs=("slug", "code:goal")),
+    Case(
+        "governance:goal-responsibilities",
+        WRITE_POST,
+        method="post",
+        kwargs=("slug", "code:goal"),
+        data={"decides": ""},
+    ),
     Case("activities:evaluation-list", READ, kwargs=("slug",)),
     Case("activities:evaluation-create", WRITE, kwargs=("slug",)),
     Case("activities:evaluation-detail", READ, kwargs=("slug", "code:evaluation")),
@@ -600,7 +664,20 @@ def context(partnership, leader, editor, viewer, outsider):
         sendable = signing_version(partnership, parties=1, real_pdf=True)
         round = send_round(sendable, leader)
         sig = round.requests.get()
+        body = governance.body_create(partnership=partnership, kind="steering_group", name="SG")
+        owner = governance.member_add(body=body, contact=contact)
+        leaving = governance.member_add(body=body, user=viewer)
+        meeting = governance.meeting_create(
+            body=body, date=datetime.date.today() - datetime.timedelta(days=1)
+        )
+        gov_action = governance.action_add(
+            meeting=meeting, description="Bellen", owner=owner, due=datetime.date.today()
+        )
     return {
+        "body": body.code,
+        "body_member": leaving.code,
+        "meeting": meeting.code,
+        "gov_action": gov_action.code,
         "signing_version": sendable.code,
         "round": round.code,
         "sig": sig.code,

@@ -64,7 +64,15 @@ NOT_FREE_TEXT = {
     ("cofinancing", "CompanyStatement", "pdf_sha256"),
 }
 SERVICE_ONLY_APPS = {"signing", "agreements"}
-OUR_APPS = {"accounts", "partners", "activities", "cofinancing", "signing", "agreements"}
+OUR_APPS = {
+    "accounts",
+    "partners",
+    "activities",
+    "governance",
+    "cofinancing",
+    "signing",
+    "agreements",
+}
 
 
 def test_every_free_text_char_field_of_our_models_refuses_line_breaks():

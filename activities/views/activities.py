@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from activities.detail_panels import activity_panels
 from activities.filters.activities import ActivityFilter
 from activities.forms.activities import ActivityForm, ParticipantFormSet
 from activities.models import Activity
@@ -122,7 +123,11 @@ def activity_detail(request, tenant, code):
     return render(
         request,
         "activities/activities/activity_detail.html",
-        {"tenant": tenant, "activity": activity},
+        {
+            "tenant": tenant,
+            "activity": activity,
+            "panels": activity_panels(tenant=tenant, activity=activity),
+        },
     )
 
 

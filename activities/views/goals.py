@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from activities.detail_panels import goal_panels
 from activities.forms.goals import GoalForm
 from activities.models import Goal
 from activities.selectors import goals as selectors
@@ -49,6 +50,7 @@ def goal_detail(request, tenant, code):
             "goal": goal,
             "results": selectors.goal_results(goal=goal),
             "activities": selectors.goal_activities(goal=goal),
+            "panels": goal_panels(tenant=tenant, goal=goal),
         },
     )
 

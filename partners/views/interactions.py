@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from partners.followups import followup_sections
 from partners.forms.interactions import FollowUpFilter, InteractionForm
 from partners.models import Interaction, Organisation
 from partners.selectors import interactions as selectors
@@ -187,6 +188,7 @@ def follow_up(request, tenant):
         "later": list(later[:LATER_LIMIT]),
         "later_count": later.count(),
         "next": request.get_full_path(),
+        "followup_sections": followup_sections(tenant=tenant, today=today, user=request.user),
     }
     return render(request, "partners/interactions/follow_up.html", context)
 

@@ -10,6 +10,7 @@ from agreements import demo as agreements_demo
 from cofinancing import demo as cofinancing_demo
 from cofinancing import demo_statements
 from cofinancing.schemes import ensure_schemes
+from governance import demo as governance_demo
 from partners import demo as partners_demo
 
 
@@ -33,6 +34,7 @@ class Command(BaseCommand):
             ensure_schemes()
             partnership = partners_demo.seed()
             activities_demo.seed(partnership)
+            governance_demo.seed(partnership)
             cofinancing_demo.seed(partnership)
             agreements_demo.seed(partnership)
             # After commit, like the rendering of version 1 it needs: signing renders and
