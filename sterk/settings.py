@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "cofinancing",
     "signing",
     "agreements",
+    "outreach",
     "bundle",
 ]
 
