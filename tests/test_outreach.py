@@ -555,3 +555,30 @@ def test_organisation_page_runs_a_fixed_number_of_queries_with_the_checklist(
                 user=None,
             )
     assert _count_queries(leader_client, url) == few
+
+
+# --- The demo ----------------------------------------------------------------------------------
+
+
+def test_demo_has_a_map_worth_looking_at_and_a_pack_ready_for_a_prospect(db, settings, no_scopes):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from outreach.demo import PROSPECT
+    from partners.models import Partnership
+
+    settings.DEBUG = True
+    call_command("seed_demo", stdout=StringIO())
+    partnership = Partnership.objects.get(slug="demo")
+    data = map_data(partnership=partnership, filters={})
+    assert data["counts"]["organisations"] >= 40 and data["counts"]["networks"] >= 5
+    assert len(data["elements"]["edges"]) > 40
+    prospect = Organisation.objects.get(partnership=partnership, name=PROSPECT)
+    assert prospect.stage in ("prospect", "approached", "in_conversation")
+    assert [step.step for step in ApproachStep.objects.filter(organisation=prospect)] == [
+        "first_visit"
+    ]
+    assert PackTexts.objects.filter(partnership=partnership).exists()
+    call_command("seed_demo", stdout=StringIO())
+    assert ApproachStep.objects.count() == 1 and PackTexts.objects.count() == 1

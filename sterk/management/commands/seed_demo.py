@@ -10,6 +10,7 @@ from agreements import demo as agreements_demo
 from cofinancing import demo as cofinancing_demo
 from cofinancing import demo_statements
 from cofinancing.schemes import ensure_schemes
+from outreach import demo as outreach_demo
 from partners import demo as partners_demo
 
 
@@ -35,6 +36,7 @@ class Command(BaseCommand):
             activities_demo.seed(partnership)
             cofinancing_demo.seed(partnership)
             agreements_demo.seed(partnership)
+            outreach_demo.seed(partnership)
             # After commit, like the rendering of version 1 it needs: signing renders and
             # seals real PDFs, which takes seconds.
             transaction.on_commit(partial(agreements_demo.seed_signing, partnership))
