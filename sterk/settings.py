@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "cofinancing",
     "signing",
     "agreements",
+    "outreach",
     "bundle",
 ]
 

@@ -19,6 +19,7 @@ partnership_patterns = [
     path("", include("cofinancing.urls")),
     path("", include("signing.urls")),
     path("", include("agreements.urls")),
+    path("", include("outreach.urls")),
     path("", include("bundle.urls")),
 ]
 

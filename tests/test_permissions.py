@@ -21,6 +21,7 @@ from agreements.models import Accession
 from cofinancing.services.evidence import evidence_add
 from governance import services as governance
 from outbox.models import Message
+from outreach.texts import DEFAULTS as PACK_DEFAULTS
 from partners.models import Invitation, Membership, Role
 from partners.services import members as services
 from signing import services as signing
@@ -582,6 +583,34 @@ MATRIX = [
         "signing:request-scan",
         {**READ, "viewer": 404, "editor": 404, "leader": 404},
         kwargs=("slug", "code:sig"),
+    ),
+    # The network map and the approach pack (the context's organisation is in conversation).
+    Case("outreach:map", READ, kwargs=("slug",)),
+    Case("outreach:map-table", READ, kwargs=("slug",)),
+    Case("outreach:pack", READ, kwargs=("slug", "code:organisation")),
+    Case("outreach:pack-letter", READ, kwargs=("slug", "code:organisation")),
+    Case("outreach:pack-flyer", READ, kwargs=("slug", "code:organisation")),
+    Case("outreach:pack-texts", WRITE, kwargs=("slug", "code:organisation")),
+    Case(
+        "outreach:pack-texts",
+        WRITE_POST,
+        method="post",
+        kwargs=("slug", "code:organisation"),
+        data=PACK_DEFAULTS,
+    ),
+    Case(
+        "outreach:step-tick",
+        WRITE_POST,
+        method="post",
+        kwargs=("slug", "code:organisation"),
+        data={"step": "first_visit"},
+    ),
+    Case(
+        "outreach:step-untick",
+        WRITE_POST,
+        method="post",
+        kwargs=("slug", "code:organisation"),
+        data={"step": "first_visit"},
     ),
     # Public pages: reachable without an account.
     Case("sign:page", everyone(200), kwargs=("token:sign_token",)),

@@ -11,6 +11,7 @@ from cofinancing import demo as cofinancing_demo
 from cofinancing import demo_statements
 from cofinancing.schemes import ensure_schemes
 from governance import demo as governance_demo
+from outreach import demo as outreach_demo
 from partners import demo as partners_demo
 
 
@@ -37,6 +38,7 @@ class Command(BaseCommand):
             governance_demo.seed(partnership)
             cofinancing_demo.seed(partnership)
             agreements_demo.seed(partnership)
+            outreach_demo.seed(partnership)
             # After commit, like the rendering of version 1 it needs: signing renders and
             # seals real PDFs, which takes seconds.
             transaction.on_commit(partial(agreements_demo.seed_signing, partnership))

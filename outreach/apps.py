@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class OutreachConfig(AppConfig):
+    name = "outreach"
+    verbose_name = _("Outreach")
+
+    def ready(self):
+        from outreach import panels  # noqa: F401  registers the organisation page panel
