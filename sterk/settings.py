@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "signing",
     "agreements",
     "bundle",
+    "updates",
 ]
 
 MIDDLEWARE = [

@@ -11,6 +11,7 @@ from cofinancing import demo as cofinancing_demo
 from cofinancing import demo_statements
 from cofinancing.schemes import ensure_schemes
 from partners import demo as partners_demo
+from updates import demo as updates_demo
 
 
 class Command(BaseCommand):
@@ -35,6 +36,8 @@ class Command(BaseCommand):
             activities_demo.seed(partnership)
             cofinancing_demo.seed(partnership)
             agreements_demo.seed(partnership)
+            # One partner update sent to the contacts who opted in (quietly: no e-mail).
+            updates_demo.seed(partnership)
             # After commit, like the rendering of version 1 it needs: signing renders and
             # seals real PDFs, which takes seconds.
             transaction.on_commit(partial(agreements_demo.seed_signing, partnership))
