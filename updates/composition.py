@@ -1,4 +1,4 @@
-"""An update's sections composed from the partnership's data for a period (docs/rules.md §26):
+"""An update's sections composed from the partnership's data for a period (docs/rules.md §27):
 the successes celebrated (results marked as success, activities completed), the organisations
 that committed or signed, the activities that started, and the share of business so far. A
 fixed number of queries whatever the number of rows; the texts are plain lines the leader

@@ -1,4 +1,4 @@
-"""The demo's partner update (docs/rules.md §26): a few of its fictitious contacts opted in
+"""The demo's partner update (docs/rules.md §27): a few of its fictitious contacts opted in
 and one update sent for the first half of 2026, quietly (no e-mail is queued for people who
 do not exist). Seeding twice changes nothing."""
 

@@ -1,4 +1,4 @@
-"""The periodic update for all partners (docs/rules.md §26): composed from the data of a
+"""The periodic update for all partners (docs/rules.md §27): composed from the data of a
 period, edited by a leader, sent once to the contacts who opted in. Once sent, its texts are
 what the partners received and no longer change; every recipient is kept."""
 

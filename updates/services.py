@@ -1,4 +1,4 @@
-"""Writes on partner updates (docs/rules.md §26).
+"""Writes on partner updates (docs/rules.md §27).
 
 An update is composed from the period's data as a draft, edited by a leader and sent once:
 `update_send` takes the row lock, moves the update from draft to sent with a conditional

@@ -1,4 +1,4 @@
-"""The partner update pages (docs/rules.md §26): every member reads the updates, leaders
+"""The partner update pages (docs/rules.md §27): every member reads the updates, leaders
 compose, edit and send them. The unsubscribe page is public: a signed link, no login; GET
 only asks, the POST button unsubscribes (a mail scanner that follows links changes nothing)."""
 
