@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "agreements",
     "outreach",
     "bundle",
+    "updates",
 ]
 
 MIDDLEWARE = [

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from partners.views import members as member_views
 from signing.public_urls import sign_patterns, verify_patterns
 from sterk import health, views
+from updates import views as update_views
 
 admin.site.site_header = _("Sterk administration")
 admin.site.site_title = _("Sterk")
@@ -21,6 +22,7 @@ partnership_patterns = [
     path("", include("agreements.urls")),
     path("", include("outreach.urls")),
     path("", include("bundle.urls")),
+    path("", include("updates.urls")),
 ]
 
 urlpatterns = [
@@ -29,6 +31,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("invitations/<str:token>/", member_views.invitation_accept, name="invitation-accept"),
     path("p/<slug:slug>/", include(partnership_patterns)),
+    path("updates/unsubscribe/<str:token>/", update_views.unsubscribe, name="update-unsubscribe"),
     path("sign/", include(sign_patterns)),
     path("verify/", include(verify_patterns)),
     path("i18n/", include("django.conf.urls.i18n")),

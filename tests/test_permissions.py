@@ -50,6 +50,7 @@ from tests.factories import (
 )
 from tests.reports_data import rendered_statement
 from tests.statements_data import sent_statement
+from updates.services import unsubscribe_token, update_create
 
 ROLES = ["anonymous", "viewer", "editor", "leader", "outsider"]
 MINIMAL_PDF = b"%PDF-1.4\n%%EOF\n"
@@ -612,7 +613,33 @@ MATRIX = [
         kwargs=("slug", "code:organisation"),
         data={"step": "first_visit"},
     ),
+    # Partner updates: members read, leaders write
+    Case("updates:update-list", READ, kwargs=("slug",)),
+    Case("updates:update-create", LEAD, kwargs=("slug",)),
+    Case(
+        "updates:update-create",
+        LEAD_POST,
+        method="post",
+        kwargs=("slug",),
+        data={"period_start": "2026-01-01", "period_end": "2026-06-30"},
+    ),
+    Case("updates:update-detail", READ, kwargs=("slug", "code:update")),
+    Case("updates:update-pdf", READ, kwargs=("slug", "code:update")),
+    Case("updates:update-edit", LEAD, kwargs=("slug", "code:update")),
+    Case(
+        "updates:update-edit",
+        LEAD_POST,
+        method="post",
+        kwargs=("slug", "code:update"),
+        data={"title": "Update", "intro": "Beste partners,"},
+    ),
+    Case("updates:update-recompose", LEAD_POST, method="post", kwargs=("slug", "code:update")),
+    Case("updates:update-delete", LEAD_POST, method="post", kwargs=("slug", "code:update")),
+    Case("updates:update-send", LEAD, kwargs=("slug", "code:update")),
+    Case("updates:update-send", LEAD_POST, method="post", kwargs=("slug", "code:update")),
     # Public pages: reachable without an account.
+    Case("update-unsubscribe", everyone(200), kwargs=("token:unsubscribe_token",)),
+    Case("update-unsubscribe", everyone(200), method="post", kwargs=("token:unsubscribe_token",)),
     Case("sign:page", everyone(200), kwargs=("token:sign_token",)),
     Case("sign:document", everyone(200), kwargs=("token:sign_token",)),
     Case("sign:page-image", everyone(200), kwargs=("token:sign_token", "number:page")),
@@ -690,6 +717,13 @@ def context(partnership, leader, editor, viewer, outsider):
         own_clause = article_add(
             partnership=partnership, title="Eigen artikel", text="Tekst.", user=leader
         )
+        subscriber = ContactFactory(organisation=organisation, receives_updates=True)
+        update = update_create(
+            partnership=partnership,
+            start=datetime.date(2026, 1, 1),
+            end=datetime.date(2026, 6, 30),
+            user=leader,
+        )
         sendable = signing_version(partnership, parties=1, real_pdf=True)
         round = send_round(sendable, leader)
         sig = round.requests.get()
@@ -707,6 +741,8 @@ def context(partnership, leader, editor, viewer, outsider):
         "body_member": leaving.code,
         "meeting": meeting.code,
         "gov_action": gov_action.code,
+        "update": update.code,
+        "unsubscribe_token": unsubscribe_token(subscriber),
         "signing_version": sendable.code,
         "round": round.code,
         "sig": sig.code,

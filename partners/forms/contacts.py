@@ -10,12 +10,12 @@ from sterk.validators import validate_single_line
 
 
 class ContactForm(forms.ModelForm):
-    """Name, e-mail, phone, job title and primary flag; the model's validators check the
+    """Name, e-mail, phone, job title, primary flag and the opt-in to the partner update; the model's validators check the
     e-mail address and phone number. The organisation comes from the URL."""
 
     class Meta:
         model = Contact
-        fields = ["name", "email", "phone", "job_title", "is_primary"]
+        fields = ["name", "email", "phone", "job_title", "is_primary", "receives_updates"]
         widgets = {
             "email": forms.EmailInput(attrs={"autocomplete": "off"}),
             "phone": forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
@@ -24,6 +24,10 @@ class ContactForm(forms.ModelForm):
             "is_primary": _(
                 "The organisation has one primary contact; choosing this one replaces the "
                 "current primary contact."
+            ),
+            "receives_updates": _(
+                "Only with their consent: they receive the partnership's periodic update by "
+                "e-mail, and every e-mail has a link to unsubscribe in one click."
             ),
         }
 

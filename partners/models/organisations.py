@@ -292,6 +292,9 @@ class Contact(models.Model):
         _("job title"), max_length=200, blank=True, validators=[validate_single_line]
     )
     is_primary = models.BooleanField(_("primary contact"), default=False)
+    # Opted in to the partnership's periodic update (docs/rules.md §27); every
+    # update carries a one-click link that turns this off again.
+    receives_updates = models.BooleanField(_("receives the partner update"), default=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     history = HistoricalRecords()

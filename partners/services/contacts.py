@@ -17,7 +17,7 @@ from partners.signing import authorities_for_kind
 
 # Fields of a signatory that together form the evidence of authority.
 EVIDENCE_FIELDS = ("evidence_source", "evidence_reference", "evidence_date")
-CONTACT_FIELDS = ("name", "email", "phone", "job_title", "is_primary")
+CONTACT_FIELDS = ("name", "email", "phone", "job_title", "is_primary", "receives_updates")
 
 
 def _unset_other_primary(contact: Contact) -> None:
@@ -38,6 +38,10 @@ def _unset_other_primary(contact: Contact) -> None:
 
 
 def _save_contact(contact: Contact) -> Contact:
+    if contact.receives_updates and not contact.email.strip():
+        raise ValidationError(
+            {"receives_updates": _("The update is sent by e-mail: add an e-mail address first.")}
+        )
     with transaction.atomic():
         if contact.is_primary:
             _unset_other_primary(contact)
@@ -55,6 +59,7 @@ def contact_create(
     phone: str = "",
     job_title: str = "",
     is_primary: bool = False,
+    receives_updates: bool = False,
 ) -> Contact:
     """Add a person to an organisation.
 
@@ -69,13 +74,14 @@ def contact_create(
         phone=phone.strip(),
         job_title=job_title.strip(),
         is_primary=is_primary,
+        receives_updates=receives_updates,
     )
     return _save_contact(contact)
 
 
 def contact_update(*, contact: Contact, **fields) -> Contact:
-    """Change a contact's name, e-mail, phone, job title or primary flag (same rule as
-    contact_create for the primary contact). The organisation cannot change."""
+    """Change a contact's name, e-mail, phone, job title, primary flag or opt-in to the
+    partner update (same rules as contact_create). The organisation cannot change."""
     unknown = set(fields) - set(CONTACT_FIELDS)
     if unknown:
         raise TypeError(f"contact_update got unknown fields: {sorted(unknown)}")

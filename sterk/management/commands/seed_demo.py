@@ -13,6 +13,7 @@ from cofinancing.schemes import ensure_schemes
 from governance import demo as governance_demo
 from outreach import demo as outreach_demo
 from partners import demo as partners_demo
+from updates import demo as updates_demo
 
 
 class Command(BaseCommand):
@@ -39,6 +40,8 @@ class Command(BaseCommand):
             cofinancing_demo.seed(partnership)
             agreements_demo.seed(partnership)
             outreach_demo.seed(partnership)
+            # One partner update sent to the contacts who opted in (quietly: no e-mail).
+            updates_demo.seed(partnership)
             # After commit, like the rendering of version 1 it needs: signing renders and
             # seals real PDFs, which takes seconds.
             transaction.on_commit(partial(agreements_demo.seed_signing, partnership))
