@@ -14,7 +14,8 @@ MAX_WORDS = 5
 
 
 def query_words(request) -> list[str]:
-    return request.GET.get("q", "")[:MAX_QUERY].split()[:MAX_WORDS]
+    # PostgreSQL refuses a NUL character in text: it is no part of any name anyway.
+    return request.GET.get("q", "")[:MAX_QUERY].replace("\x00", "").split()[:MAX_WORDS]
 
 
 def matching(queryset, words: list[str], fields: tuple[str, ...]):
