@@ -11,7 +11,7 @@
       return;
     }
     var url = select.getAttribute("data-remote-options");
-    new window.TomSelect(select, {
+    var control = new window.TomSelect(select, {
       valueField: "value",
       labelField: "text",
       searchField: [],
@@ -26,7 +26,9 @@
       preload: "focus",
       loadThrottle: 250,
       allowEmptyOption: true,
+      closeAfterSelect: true,
       load: function (query, callback) {
+        var self = this;
         var separator = url.indexOf("?") === -1 ? "?" : "&";
         fetch(url + separator + "q=" + encodeURIComponent(query), {
           credentials: "same-origin",
@@ -36,6 +38,9 @@
             return response.ok ? response.json() : { results: [] };
           })
           .then(function (data) {
+            // Only this query's matches: forget earlier ones (the chosen item stays).
+            self.clearOptions();
+            self.loadedSearches = {};
             callback(data.results);
           })
           .catch(function () {
@@ -43,6 +48,9 @@
           });
       },
     });
+    // The label now names tom-select's input; the original select stays in the form for
+    // submitting but leaves the accessibility tree, so it is not announced twice unnamed.
+    control.input.setAttribute("aria-hidden", "true");
   }
 
   function upgradeAll(root) {
