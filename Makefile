@@ -8,7 +8,7 @@ PYTEST_ARGS ?=
 # tests form one group that a single worker runs. PYTEST_ARGS="-n 0" runs it in one process.
 PYTEST_PARALLEL := -n auto --maxprocesses=4 --dist loadgroup
 
-.PHONY: run serve test test-postgres lint format migrate seed messages check clean
+.PHONY: run serve test test-postgres lint format migrate seed messages check clean bench
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,11 @@ test: $(STAMP)
 ## test-postgres: the suite on the local PostgreSQL
 test-postgres:
 	DATABASE_URL=postgres://postgres@127.0.0.1:5432/sterk $(MAKE) test
+
+## bench: Sterk against Django's admin, WeasyPrint and a reference view, on DATABASE_URL
+## (PostgreSQL recommended; SQLite with a warning); writes benchmarks/results/. Not in CI.
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks.run $(BENCH_ARGS)
 
 ## lint: ruff, the import contracts (pyproject.toml), Django's checks and missing migrations
 lint: $(STAMP)

@@ -9,6 +9,7 @@ urlpatterns = [
     # The activity plan and activities with their participants
     path("activities/", activities.activity_list, name="activity-list"),
     path("activities/export/", activities.activity_export, name="activity-export"),
+    path("activities/options/", activities.activity_options, name="activity-options"),
     path("activities/new/", activities.activity_create, name="activity-create"),
     path("activities/<uuid:code>/", activities.activity_detail, name="activity-detail"),
     path("activities/<uuid:code>/edit/", activities.activity_update, name="activity-update"),

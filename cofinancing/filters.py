@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from cofinancing.models import Budget, Contribution, ContributionKind, ContributionStatus
 from cofinancing.selectors.contributions import partnership_organisations
 from partners.models import Organisation, Partnership
+from partners.widgets import RemoteSelect, organisation_options_url
 
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
 
@@ -36,7 +37,12 @@ class ContributionFilter(django_filters.FilterSet):
 
     def __init__(self, data=None, *args, partnership: Partnership, budget: Budget | None, **kwargs):
         super().__init__(data, *args, **kwargs)
+        # Validated against the partnership's organisations; rendered with the chosen one
+        # only, the others load on demand (partners/widgets.py).
         self.filters["organisation"].queryset = partnership_organisations(partnership=partnership)
+        self.filters["organisation"].extra["widget"] = RemoteSelect(
+            attrs={"data-remote-options": organisation_options_url(partnership)}
+        )
         years = budget.scheme.years if budget else []
         self.filters["year"].extra["choices"] = [(year, str(year)) for year in years]
 

@@ -132,6 +132,44 @@ class Summary:
         return self.has_overrides and self.total.met and not self.without_overrides.met
 
 
+@dataclass(frozen=True)
+class Threshold:
+    """The period's figures with and without the overrides, nothing per organisation or per
+    year: what the dashboard shows (cofinancing/selectors/dashboard.py)."""
+
+    total: Figures
+    without_overrides: Figures
+
+    @property
+    def has_overrides(self) -> bool:
+        return self.without_overrides.business_total != self.total.business_total
+
+    @property
+    def met_only_by_overrides(self) -> bool:
+        return self.has_overrides and self.total.met and not self.without_overrides.met
+
+
+def threshold(
+    *,
+    share: Decimal,
+    base: str,
+    costs: Decimal,
+    funding: Decimal,
+    subsidy: Decimal,
+    contributions: list[ContributionFact],
+) -> Threshold:
+    """The same figures as `summarize(...).total` and `.without_overrides`, from
+    contributions that may be summed over organisations and years (one fact per kind,
+    counts-as-business and override), the counted ones only."""
+    return Threshold(
+        total=_figures(share, base, costs, funding, subsidy, contributions),
+        without_overrides=_figures(
+            share, base, costs, funding, subsidy,
+            [replace(c, counts_as_business=False) if c.by_override else c for c in contributions],
+        ),
+    )  # fmt: skip
+
+
 def _figures(share, base, costs, funding, subsidy, contributions) -> Figures:
     money = sum((c.value for c in contributions if c.kind == MONEY), ZERO)
     in_kind = sum((c.value for c in contributions if c.kind in IN_KIND), ZERO)

@@ -17,6 +17,11 @@ app_name = "cofinancing"
 # Mounted under /p/<slug>/.
 urlpatterns = [
     path("cofinancing/", overview.overview, name="overview"),
+    path(
+        "cofinancing/organisations/",
+        overview.overview_organisations,
+        name="overview-organisations",
+    ),
     path("cofinancing/scheme/", overview.budget_scheme, name="budget-scheme"),
     # Contributions, valued by the rules
     path("cofinancing/contributions/", contributions.contribution_list, name="contribution-list"),

@@ -12,6 +12,7 @@ urlpatterns = [
     path("partners/", organisations.organisation_list, name="organisation-list"),
     path("partners/export/", organisations.organisation_export, name="organisation-export"),
     path("partners/new/", organisations.organisation_create, name="organisation-create"),
+    path("partners/options/", organisations.organisation_options, name="organisation-options"),
     path("partners/board/", organisations.organisation_board, name="organisation-board"),
     path("partners/<uuid:code>/", organisations.organisation_detail, name="organisation-detail"),
     path(

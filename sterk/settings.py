@@ -250,6 +250,9 @@ LOGGING = {
 
 ADMIN_URL_PREFIX = "admin/"
 
+# `make bench` only (benchmarks/run.py): mounts the benchmark's reference view.
+BENCHMARK = env_bool("BENCHMARK", False)
+
 # Sealing (signing/sealing.py): every signed document gets a PAdES seal of the platform.
 # Without SEAL_PKCS12_PATH a self-signed development certificate is made in SEAL_DEV_DIR.
 SEAL_PKCS12_PATH = env_str("SEAL_PKCS12_PATH")

@@ -37,3 +37,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path(settings.ADMIN_URL_PREFIX, admin.site.urls),
 ]
+
+if settings.BENCHMARK:  # `make bench` only: the reference page the dashboard is compared to
+    from benchmarks.reference import reference
+
+    urlpatterns.append(path("bench/reference/<slug:slug>/", reference, name="bench-reference"))

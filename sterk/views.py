@@ -6,7 +6,7 @@ from activities.selectors import activities as activity_selectors
 from activities.selectors import results as result_selectors
 from agreements.panels import signing_panel
 from agreements.renewal import ending_soon, notice_text
-from cofinancing.selectors.summary import REALISED_AND_UP, partnership_summary
+from cofinancing.selectors.dashboard import dashboard_cofinancing
 from outbox import listeners as mail_listeners
 from outbox.selectors import stuck_for_tenant
 from partners.models import Membership
@@ -31,6 +31,8 @@ def dashboard(request, tenant):
     today = timezone.localdate()
     follow_ups = interaction_selectors.follow_ups_due(partnership=partnership, today=today)
     quiet = interaction_selectors.gone_quiet(partnership=partnership, today=today)
+    # Totals only, by SQL sums: nothing per organisation is built for the dashboard.
+    cofinancing = dashboard_cofinancing(partnership=partnership)
     context = {
         "tenant": tenant,
         "member_count": Membership.objects.filter(partnership=partnership).count(),
@@ -41,10 +43,8 @@ def dashboard(request, tenant):
         "quiet_count": quiet.count(),
         "today": today,
         "activity_counts": activity_selectors.activity_counts(partnership=partnership),
-        "cofinancing": partnership_summary(partnership=partnership),
-        "cofinancing_realised": partnership_summary(
-            partnership=partnership, statuses=REALISED_AND_UP
-        ),
+        "cofinancing": cofinancing.pledged if cofinancing else None,
+        "cofinancing_realised": cofinancing.realised if cofinancing else None,
         "latest_results": result_selectors.latest_results(
             partnership=partnership, limit=PANEL_ROWS
         ),

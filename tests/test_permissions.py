@@ -85,6 +85,7 @@ MATRIX = [
     Case("home", {**everyone(302), "anonymous": 302}),
     Case("dashboard", READ, kwargs=("slug",)),
     Case("partners:organisation-list", READ, kwargs=("slug",)),
+    Case("partners:organisation-options", READ, kwargs=("slug",)),
     Case("partners:member-list", READ, kwargs=("slug",)),
     Case("partners:invitation-create", LEAD, kwargs=("slug",)),
     Case(
@@ -187,6 +188,7 @@ MATRIX = [
     Case("partners:gone-quiet", READ, kwargs=("slug",)),
     # Activities, results, goals and evaluations
     Case("activities:activity-list", READ, kwargs=("slug",)),
+    Case("activities:activity-options", READ, kwargs=("slug",)),
     Case("activities:activity-export", READ, kwargs=("slug",)),
     Case("activities:activity-create", WRITE, kwargs=("slug",)),
     Case("activities:activity-detail", READ, kwargs=("slug", "code:activity")),
@@ -285,6 +287,7 @@ MATRIX = [
     ),
     # Cofinancing
     Case("cofinancing:overview", READ, kwargs=("slug",)),
+    Case("cofinancing:overview-organisations", READ, kwargs=("slug",)),
     Case("cofinancing:budget-scheme", LEAD, kwargs=("slug",)),
     Case(
         "cofinancing:budget-scheme",

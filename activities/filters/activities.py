@@ -17,6 +17,7 @@ from activities.selectors.activities import (
     partnership_organisations,
 )
 from partners.models import Organisation, Partnership
+from partners.widgets import RemoteSelect, organisation_options_url
 
 
 class ActivityFilter(django_filters.FilterSet):
@@ -49,6 +50,9 @@ class ActivityFilter(django_filters.FilterSet):
         self.partnership = partnership
         self.filters["goal"].queryset = partnership_goals(partnership=partnership)
         self.filters["organisation"].queryset = partnership_organisations(partnership=partnership)
+        self.filters["organisation"].extra["widget"] = RemoteSelect(
+            attrs={"data-remote-options": organisation_options_url(partnership)}
+        )
         self.filters["year"].extra["choices"] = [
             (str(year), str(year)) for year in activity_years(partnership=partnership)
         ]

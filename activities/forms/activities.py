@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from activities.models import Activity, Goal, Participant
 from activities.selectors.activities import partnership_goals, partnership_organisations
 from partners.models import Organisation, Partnership
+from partners.widgets import organisation_options_url, remote
 
 PARTICIPANT_PREFIX = "participants"
 EXTRA_PARTICIPANT_ROWS = 2
@@ -85,6 +86,7 @@ class ActivityForm(forms.ModelForm):
         self.fields["lead_organisation"].queryset = partnership_organisations(
             partnership=partnership
         )
+        remote(self.fields["lead_organisation"], organisation_options_url(partnership))
 
     def clean_short_code(self):
         return self.cleaned_data["short_code"].strip()
@@ -116,9 +118,12 @@ class ParticipantForm(forms.ModelForm):
             "responsibilities": forms.Textarea(attrs={"rows": 3}),
         }
 
-    def __init__(self, *args, organisations, **kwargs):
+    def __init__(self, *args, organisations, options_url="", **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = organisations
+        if options_url:
+            # Rendered with the chosen row only; the others load on demand.
+            remote(self.fields["organisation"], options_url)
 
     def clean_tasks(self):
         return self.cleaned_data["tasks"].strip()
@@ -153,7 +158,11 @@ class BaseParticipantFormSet(BaseInlineFormSet):
         form.fields["id"].queryset = self.get_queryset()
 
     def get_form_kwargs(self, index):
-        return {**super().get_form_kwargs(index), "organisations": self.organisations}
+        return {
+            **super().get_form_kwargs(index),
+            "organisations": self.organisations,
+            "options_url": organisation_options_url(self.partnership),
+        }
 
     def clean(self):
         """An organisation takes part once: a second row with it gets an error."""

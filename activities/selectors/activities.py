@@ -20,6 +20,8 @@ from activities.models import (
     Result,
 )
 from partners.models import Organisation, Partnership
+from partners.options import matching
+from partners.widgets import OPTIONS_LIMIT
 
 
 def partnership_goals(*, partnership: Partnership) -> QuerySet[Goal]:
@@ -202,3 +204,14 @@ def activity_counts(*, partnership: Partnership) -> dict:
         "quick_wins": row[f"horizon_{ActivityHorizon.QUICK_WIN}"],
         "long_term": row[f"horizon_{ActivityHorizon.LONG_TERM}"],
     }
+
+
+def activity_options(*, partnership: Partnership, words: list[str]) -> list[tuple[int, str]]:
+    """At most OPTIONS_LIMIT activities of the partnership whose code or title holds every
+    word, by code: (id, "code title") pairs, one query."""
+    rows = (
+        matching(Activity.objects.filter(partnership=partnership), words, ("short_code", "title"))
+        .order_by("short_code", "title", "pk")
+        .values_list("pk", "short_code", "title")[:OPTIONS_LIMIT]
+    )
+    return [(pk, f"{code} {title}") for pk, code, title in rows]

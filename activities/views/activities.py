@@ -15,6 +15,7 @@ from activities.forms.activities import ActivityForm, ParticipantFormSet
 from activities.models import Activity
 from activities.selectors import activities as selectors
 from activities.services import activities as services
+from partners.options import options_response, query_words
 from partners.tenancy import partnership_view
 from sterk.xlsx import workbook_response
 
@@ -156,4 +157,14 @@ def activity_delete(request, tenant, code):
         request,
         "activities/activities/activity_confirm_delete.html",
         {"tenant": tenant, "activity": activity},
+    )
+
+
+@partnership_view()
+@require_GET
+def activity_options(request, tenant):
+    """At most 20 activities matching `q` (code or title), as JSON, for a select that loads
+    them on demand (partners/widgets.py)."""
+    return options_response(
+        selectors.activity_options(partnership=tenant.partnership, words=query_words(request))
     )

@@ -7,6 +7,7 @@ garbage: without JavaScript every input is on the page.
 """
 
 from django import forms
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from activities.models import Activity
@@ -17,6 +18,7 @@ from cofinancing.selectors.contributions import (
 )
 from cofinancing.services.contributions import ALL_INPUTS, INPUTS, TEXT_INPUTS
 from partners.models import Organisation, Partnership
+from partners.widgets import organisation_options_url, remote
 from sterk.forms import DutchDecimalField
 from sterk.money import format_euro
 
@@ -172,6 +174,12 @@ class ContributionForm(forms.ModelForm):
         scheme = budget.scheme
         self.fields["organisation"].queryset = partnership_organisations(partnership=partnership)
         self.fields["activity"].queryset = partnership_activities(partnership=partnership)
+        # Rendered with the chosen row only; the others load on demand (partners/widgets.py).
+        remote(self.fields["organisation"], organisation_options_url(partnership))
+        remote(
+            self.fields["activity"],
+            reverse("activities:activity-options", kwargs={"slug": partnership.slug}),
+        )
         self.fields["year"].choices = [("", "---------")] + [
             (year, str(year)) for year in scheme.years
         ]

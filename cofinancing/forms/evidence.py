@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cofinancing.models import EvidenceKind
 from cofinancing.services.evidence import MAX_NOTE, too_large_message
+from partners.widgets import remote
 from sterk.uploads import FILE_TYPES, MAX_UPLOAD_BYTES
 from sterk.validators import validate_single_line
 
@@ -74,11 +75,13 @@ class MissingEvidenceFilter(forms.Form):
     year = forms.TypedChoiceField(label=_("Year"), required=False, coerce=int, empty_value=None)
     organisation = forms.ModelChoiceField(label=_("Organisation"), required=False, queryset=None)
 
-    def __init__(self, *args, years: list[int], organisations, **kwargs):
+    def __init__(self, *args, years: list[int], organisations, options_url: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["year"].choices = [("", _("All years"))] + [(year, str(year)) for year in years]
         self.fields["organisation"].queryset = organisations
         self.fields["organisation"].empty_label = _("All organisations")
+        if options_url:
+            remote(self.fields["organisation"], options_url)
 
     def values(self) -> dict:
         """The valid filter values; an invalid one counts as not given (the form shows why)."""

@@ -10,7 +10,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import CharField, Count, F, Q, Sum, Value
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from cofinancing.models import (
     NOT_FUNDED_ELSEWHERE,
@@ -186,6 +188,9 @@ def budget_table(*, partnership, budget: Budget) -> BudgetTable:
 
 # The overview page ----------------------------------------------------------------------
 
+TOP_ORGANISATIONS = 20
+OTHERS = "others"
+
 YEAR_FIGURES = (
     ("total_costs", _("Total costs"), "money"),
     ("total_funding", _("Total funding"), "money"),
@@ -225,8 +230,16 @@ class Overview:
     scheme: Scheme
     share_percent: Decimal
     by_kind: list[Slice]
-    by_organisation: list[Slice]
+    by_organisation: list[Slice]  # the largest TOP_ORGANISATIONS, then "others" summed
     year_rows: list[FigureRow]
+
+    @property
+    def organisation_count(self) -> int:
+        return len(self.summary.by_organisation)
+
+    @property
+    def has_others(self) -> bool:
+        return self.organisation_count > TOP_ORGANISATIONS
 
     @property
     def has_contributions(self) -> bool:
@@ -262,10 +275,7 @@ def cofinancing_overview(*, partnership, budget: Budget, statuses=PLEDGED_AND_UP
             Slice(kind.value, kind.label, summary.by_kind.get(kind.value, ZERO))
             for kind in ContributionKind
         ],
-        by_organisation=[
-            Slice(str(o.organisation_id), o.name, o.total, o.counts_as_business)
-            for o in summary.by_organisation
-        ],
+        by_organisation=top_organisations(summary),
         year_rows=[
             FigureRow(
                 key,
@@ -279,6 +289,23 @@ def cofinancing_overview(*, partnership, budget: Budget, statuses=PLEDGED_AND_UP
             if not (realised and key in BUDGETED_ONLY)
         ],
     )
+
+
+def top_organisations(summary: Summary) -> list[Slice]:
+    """The TOP_ORGANISATIONS largest, then one row summing the others: a table and chart of
+    2,000 organisations help nobody; the full list has its own page, paginated."""
+    rows = summary.by_organisation
+    top = [
+        Slice(str(o.organisation_id), o.name, o.total, o.counts_as_business)
+        for o in rows[:TOP_ORGANISATIONS]
+    ]
+    rest = rows[TOP_ORGANISATIONS:]
+    if rest:
+        label = ngettext(
+            "%(count)s other organisation", "%(count)s other organisations", len(rest)
+        ) % {"count": number_format(len(rest), force_grouping=True)}
+        top.append(Slice(OTHERS, label, sum((o.total for o in rest), ZERO), None))
+    return top
 
 
 def share_percent(share: Decimal) -> Decimal:

@@ -27,6 +27,7 @@ from cofinancing.selectors.contributions import partnership_organisations
 from cofinancing.selectors.summary import partnership_budget
 from cofinancing.services import evidence as services
 from partners.tenancy import partnership_view
+from partners.widgets import organisation_options_url
 from sterk.uploads import UNREADABLE_BODY, limit_upload_size, upload_too_large
 from sterk.xlsx import workbook_response
 
@@ -200,6 +201,7 @@ def _missing(request, tenant):
         request.GET if ("year" in request.GET or "organisation" in request.GET) else None,
         years=budget.scheme.years if budget else [],
         organisations=partnership_organisations(partnership=partnership),
+        options_url=organisation_options_url(partnership),
     )
     rows = selectors.missing_evidence(partnership=partnership, **form.values())
     return form, rows

@@ -8,11 +8,18 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from cofinancing.forms.budget import SchemeForm
 from cofinancing.selectors.budget import cofinancing_overview, share_percent
-from cofinancing.selectors.summary import PLEDGED_AND_UP, REALISED_AND_UP, partnership_budget
+from cofinancing.selectors.summary import (
+    PLEDGED_AND_UP,
+    REALISED_AND_UP,
+    partnership_budget,
+    partnership_summary,
+)
 from cofinancing.services import budget as services
 from partners.tenancy import partnership_view
+from sterk.lists import paginate
 
 STATUSES = {"pledged": PLEDGED_AND_UP, "realised": REALISED_AND_UP}
+ORGANISATION_PAGE = 50
 
 
 @partnership_view()
@@ -29,6 +36,21 @@ def overview(request, tenant):
         request,
         "cofinancing/overview/overview.html",
         {"tenant": tenant, "budget": budget, "overview": data, "status": status},
+    )
+
+
+@partnership_view()
+@require_GET
+def overview_organisations(request, tenant):
+    """Every organisation's counted contributions, largest first, one page at a time: the
+    overview itself shows the 20 largest and the others summed."""
+    status = "realised" if request.GET.get("status") == "realised" else "pledged"
+    summary = partnership_summary(partnership=tenant.partnership, statuses=STATUSES[status])
+    page, query = paginate(request, summary.by_organisation if summary else [], ORGANISATION_PAGE)
+    return render(
+        request,
+        "cofinancing/overview/organisations.html",
+        {"tenant": tenant, "summary": summary, "page": page, "query": query, "status": status},
     )
 
 

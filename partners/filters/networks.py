@@ -3,6 +3,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from partners.models import NetworkKind, NetworkMember, Organisation
+from partners.widgets import RemoteSelect, organisation_options_url
 
 
 class NetworkFilter(django_filters.FilterSet):
@@ -22,6 +23,9 @@ class NetworkFilter(django_filters.FilterSet):
         self.filters["organisation"].queryset = Organisation.objects.filter(
             partnership=partnership
         ).order_by("name", "pk")
+        self.filters["organisation"].extra["widget"] = RemoteSelect(
+            attrs={"data-remote-options": organisation_options_url(partnership)}
+        )
 
     def search(self, queryset, name, value):
         value = value.strip()

@@ -19,6 +19,8 @@ from partners.models import (
     Stage,
     StageChange,
 )
+from partners.options import matching
+from partners.widgets import OPTIONS_LIMIT
 from sterk.money import format_euro
 
 
@@ -243,3 +245,18 @@ def organisation_deletion_summary(*, organisation: Organisation) -> DeletionSumm
         network_memberships=organisation.network_memberships.count(),
         stage_changes=organisation.stage_changes.count(),
     )
+
+
+def organisation_options(*, partnership, words: list[str]) -> list[tuple[int, str]]:
+    """At most OPTIONS_LIMIT organisations of the partnership whose name, city or KvK number
+    holds every word, by name: (id, "name (city)") pairs, one query."""
+    rows = (
+        matching(
+            Organisation.objects.filter(partnership=partnership),
+            words,
+            ("name", "city", "kvk_number"),
+        )
+        .order_by("name", "pk")
+        .values_list("pk", "name", "city")[:OPTIONS_LIMIT]
+    )
+    return [(pk, f"{name} ({city})" if city else name) for pk, name, city in rows]

@@ -3,11 +3,12 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from partners.filters.organisations import OrganisationFilter
 from partners.forms.organisations import OrganisationForm, PartnershipSettingsForm, StageForm
 from partners.models import Organisation
+from partners.options import options_response, query_words
 from partners.panels import organisation_panels
 from partners.selectors import contacts as contact_selectors
 from partners.selectors import interactions as interaction_selectors
@@ -233,3 +234,13 @@ def partnership_settings(request, tenant):
         messages.success(request, _("The settings were saved."))
         return redirect("partners:partnership-settings", slug=partnership.slug)
     return render(request, "partners/organisations/settings.html", {"tenant": tenant, "form": form})
+
+
+@partnership_view()
+@require_GET
+def organisation_options(request, tenant):
+    """At most 20 organisations matching `q`, as JSON, for a select that loads them on
+    demand (partners/widgets.py)."""
+    return options_response(
+        selectors.organisation_options(partnership=tenant.partnership, words=query_words(request))
+    )

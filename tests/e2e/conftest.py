@@ -36,6 +36,17 @@ def click_slow(target):
         target.click(timeout=SLOW_WORK_MS)
 
 
+def choose_remote(scope, label, search, option):
+    """Pick `option` (a regex of its text) in a select that loads its options on demand
+    (partners/widgets.py): type `search` in its searchable field, click the match."""
+    import re
+
+    box = scope.get_by_role("combobox", name=re.compile(rf"^\s*{re.escape(label)}\s*\*?\s*$"))
+    box.focus()
+    box.press_sequentially(search)
+    box.page.get_by_role("option", name=re.compile(option)).first.click()
+
+
 def download_slow(target):
     """Click `target` (a link whose response is built slowly) and return the Download."""
     with target.page.expect_download(timeout=SLOW_WORK_MS) as download:

@@ -8,6 +8,8 @@ import re
 
 from playwright.sync_api import expect
 
+from tests.e2e.conftest import choose_remote
+
 
 def _field(scope, label):
     """The input labelled `label`, required (crispy adds an asterisk) or not."""
@@ -58,7 +60,7 @@ def test_goal_activity_participants_result_progress_and_evaluation(
          ("Lasbedrijf Hendriks & Zn.", "Geeft de praktijklessen in de eigen werkplaats.")]
     ):  # fmt: skip
         row = rows.nth(index)
-        _field(row, "Organisation").select_option(label=organisation)
+        choose_remote(row, "Organisation", organisation, rf"^{re.escape(organisation)}")
         _field(row, "Tasks").fill(task)
         _field(row, "Responsibilities").fill("Meldt voortgang aan de projectleider.")
     page.get_by_role("button", name="Save activity").click()
