@@ -33,6 +33,17 @@ from tests.factories import (
     OrganisationFactory,
 )
 
+
+@pytest.fixture(autouse=True)
+def _english(settings):
+    """These tests read the English messages: the interface in English (Dutch is the default)."""
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
+
+
 TODAY = timezone.localdate()
 YESTERDAY = TODAY - datetime.timedelta(days=1)
 HOSTILE = "<script>alert(1)</script>"

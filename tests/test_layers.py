@@ -25,6 +25,8 @@ PACKAGES = (
     "activities",
     "governance",
     "cofinancing",
+    "outreach",
+    "updates",
     "agreements",
     "bundle",
 )

@@ -35,6 +35,17 @@ from tests.factories import (
     ParticipantFactory,
 )
 
+
+@pytest.fixture(autouse=True)
+def _english(settings):
+    """These tests read the English messages: the interface in English (Dutch is the default)."""
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
+
+
 HOSTILE = "<script>alert(1)</script>"
 
 

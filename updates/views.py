@@ -167,11 +167,13 @@ def unsubscribe(request, token):
         return render(
             request, "updates/unsubscribe.html", {"error": " ".join(error.messages)}, status=400
         )
-    done = None
     if request.method == "POST":
-        done = services.unsubscribe(contact=contact)
+        # Post, then redirect: a reload does not post again, and the page says what happened.
+        changed = services.unsubscribe(contact=contact)
+        return redirect(f"{request.path}?done={1 if changed else 0}")
+    done = request.GET.get("done")
     return render(
         request,
         "updates/unsubscribe.html",
-        {"contact": contact, "posted": request.method == "POST", "changed": done},
+        {"contact": contact, "posted": done in ("0", "1"), "changed": done == "1"},
     )

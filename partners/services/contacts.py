@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -111,7 +112,16 @@ def contact_delete(*, contact: Contact) -> None:
         raise ValidationError(
             _("%(name)s is a signatory. Remove the signatory first.") % {"name": contact.name}
         )
-    contact.delete()
+    try:
+        with transaction.atomic():
+            contact.delete()
+    except ProtectedError as error:
+        # Kept by what an app above partners records of them (a seat in a body, an action).
+        kept_by = sorted({str(obj._meta.verbose_name) for obj in error.protected_objects})
+        raise ValidationError(
+            _("%(name)s is still named elsewhere (%(where)s). Remove them there first.")
+            % {"name": contact.name, "where": ", ".join(kept_by)}
+        ) from None
 
 
 def _validate_signatory(
