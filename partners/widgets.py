@@ -5,10 +5,9 @@ every filter and form heavy. `RemoteSelect` renders only the empty choice and th
 value(s); `static/js/remote-select.js` turns it into a searchable field (tom-select) that asks
 `data-remote-options` for at most 20 matches as the user types. The field keeps its full
 queryset (the partnership's rows), so validation is unchanged: an id of another
-partnership is refused as before. A partnership with at most FULL_OPTIONS rows (most of them)
-gets every option, so the plain `<select>` works without JavaScript too; above that, only the
-current choice is rendered, and without JavaScript a filter by another organisation goes
-through the organisation's page (its links lead to the filtered list).
+partnership is refused as before. Without JavaScript the select holds the current choice;
+the options endpoints are then plain JSON pages, so a filter by another organisation needs
+JavaScript or the page with the organisation (its links lead to the filtered list).
 """
 
 from django import forms
@@ -16,7 +15,6 @@ from django.forms.models import ModelChoiceIterator
 from django.urls import reverse
 
 OPTIONS_LIMIT = 20
-FULL_OPTIONS = 100
 
 
 def _ids(values) -> list[int]:
@@ -29,9 +27,7 @@ def _ids(values) -> list[int]:
 
 
 class _RemoteOptions:
-    """Renders the empty choice and every row when there are at most FULL_OPTIONS, else the
-    selected rows only; two queries at most whatever the number of rows (the first
-    FULL_OPTIONS + 1 rows, and the selected ones by primary key when there is a choice)."""
+    """Renders the empty choice and the selected rows only (one query, by primary key)."""
 
     def __init__(self, *args, url: str = "", **kwargs):
         super().__init__(*args, **kwargs)
@@ -47,10 +43,9 @@ class _RemoteOptions:
         if field.empty_label is not None and not self.allow_multiple_selected:
             options.append(("", field.empty_label))
         ids = _ids(value)
-        head = list(choices.queryset[: FULL_OPTIONS + 1])
-        chosen = list(choices.queryset.filter(pk__in=ids)) if ids else []
-        rows = head if len(head) <= FULL_OPTIONS else chosen
-        options.extend(choices.choice(row) for row in rows)
+        if ids:
+            rows = choices.queryset.filter(pk__in=ids)
+            options.extend(choices.choice(row) for row in rows)
         groups = []
         for index, (option_value, label) in enumerate(options):
             selected = str(getattr(option_value, "value", option_value)) in {str(v) for v in value}

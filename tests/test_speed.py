@@ -375,21 +375,3 @@ def test_the_full_list_without_a_budget_is_an_empty_state(leader_client):
     response = leader_client.get(url("cofinancing:overview-organisations"))
     assert response.status_code == 200
     assert not response.context["page"].object_list
-
-
-def test_a_small_region_gets_every_option_so_the_select_works_without_javascript(
-    leader_client, partnership
-):
-    """Up to FULL_OPTIONS rows the plain <select> holds them all (no JavaScript needed)."""
-    from partners.widgets import FULL_OPTIONS
-
-    with scopes_disabled():
-        BudgetFactory(partnership=partnership)
-    grow(partnership, 5)
-    with scopes_disabled():
-        count = Organisation.objects.filter(partnership=partnership).count()
-    assert count <= FULL_OPTIONS
-    html = leader_client.get(url("cofinancing:contribution-create")).content.decode()
-    assert len(organisation_options_of(html, "organisation")) == count + 1  # and the empty one
-    html = leader_client.get(url("cofinancing:contribution-list")).content.decode()
-    assert len(organisation_options_of(html, "organisation")) == count + 1
