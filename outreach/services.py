@@ -59,6 +59,10 @@ def approach_step_tick(*, partnership, organisation, step: str, interaction, use
 
 @transaction.atomic
 def approach_step_untick(*, partnership, organisation, step: str) -> None:
+    """Take a tick off; a step that does not exist (a forged or hostile value) changes
+    nothing and never reaches the database."""
+    if step not in ApproachStepKind.values:
+        return
     ApproachStep.objects.filter(
         partnership=partnership, organisation=organisation, step=step
     ).delete()
