@@ -193,6 +193,7 @@ PAGES = [
     ("partners:organisation-options", None),
     ("activities:activity-options", {"q": "techniek"}),
     ("cofinancing:evidence-missing", None),
+    ("partners:organisation-board", None),
 ]
 
 

@@ -5,7 +5,8 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, F, Max, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
@@ -49,17 +50,37 @@ def stage_counts(*, partnership: Partnership) -> list[tuple[str, str, int]]:
     return [(value, label, counts.get(value, 0)) for value, label in Stage.choices]
 
 
-def organisation_board(*, partnership: Partnership, organisations=None) -> list[dict]:
-    """Columns of the pipeline board: every stage with its organisations, in one query."""
+BOARD_COLUMN_ROWS = 20
+
+
+def organisation_board(*, partnership: Partnership, limit: int = BOARD_COLUMN_ROWS) -> list[dict]:
+    """Columns of the pipeline board, in pipeline order: every stage with its `count` and
+    its `limit` organisations moved there last (latest first); `hidden` says how many more
+    the column has ("show all" leads to the list filtered on the stage). Two queries
+    whatever the number of organisations: the counts, and the rows numbered per stage by a
+    window function and cut in SQL."""
+    counts = {value: count for value, _label, count in stage_counts(partnership=partnership)}
     rows = (
-        organisations if organisations is not None else organisation_list(partnership=partnership)
+        Organisation.objects.filter(partnership=partnership)
+        .select_related("relationship_owner")
+        .annotate(
+            position=Window(
+                RowNumber(),
+                partition_by=F("stage"),
+                order_by=[F("stage_changed_at").desc(), F("pk").desc()],
+            )
+        )
+        .filter(position__lte=limit)
+        .order_by("position")
     )
     columns = {
-        value: {"stage": value, "label": label, "organisations": []}
+        value: {"stage": value, "label": label, "organisations": [], "count": counts[value]}
         for value, label in Stage.choices
     }
     for organisation in rows:
         columns[organisation.stage]["organisations"].append(organisation)
+    for column in columns.values():
+        column["hidden"] = column["count"] - len(column["organisations"])
     return list(columns.values())
 
 

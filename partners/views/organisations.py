@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -196,8 +197,19 @@ def organisation_board(request, tenant):
     return render(
         request,
         "partners/organisations/board.html",
-        {"tenant": tenant, "columns": columns, "stage_form": StageForm()},
+        {
+            "tenant": tenant,
+            "columns": columns,
+            "stage_form": StageForm(),
+            "board_limit": selectors.BOARD_COLUMN_ROWS,
+        },
     )
+
+
+def _wants_json(request) -> bool:
+    """The pipeline board's drag and drop (static/js/pipeline-board.js) asks for JSON: it
+    shows the message itself and puts the card back on failure."""
+    return request.headers.get("Accept", "").startswith("application/json")
 
 
 @partnership_view(need="write")
@@ -206,21 +218,26 @@ def organisation_move(request, tenant, code):
     organisation = get_object_or_404(Organisation, partnership=tenant.partnership, code=code)
     form = StageForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Choose an existing stage."))
+        message, level, status = _("Choose an existing stage."), messages.ERROR, 400
     elif services.organisation_move(
         organisation=organisation, stage=form.cleaned_data["stage"], user=request.user
     ):
-        messages.success(
-            request,
+        message, level, status = (
             _("%(name)s moved to “%(stage)s”.")
             % {"name": organisation.name, "stage": organisation.get_stage_display()},
+            messages.SUCCESS,
+            200,
         )
     else:
-        messages.info(
-            request,
+        message, level, status = (
             _("%(name)s is already in that stage (“%(stage)s”); nothing changed.")
             % {"name": organisation.name, "stage": organisation.get_stage_display()},
+            messages.INFO,
+            200,
         )
+    if _wants_json(request):
+        return JsonResponse({"message": message, "stage": organisation.stage}, status=status)
+    messages.add_message(request, level, message)
     return redirect(safe_next(request, _detail_url(organisation)))
 
 
