@@ -11,6 +11,7 @@ urlpatterns = [
     path("activities/export/", activities.activity_export, name="activity-export"),
     path("activities/options/", activities.activity_options, name="activity-options"),
     path("activities/new/", activities.activity_create, name="activity-create"),
+    path("activities/participants/row/", activities.participant_row, name="participant-row"),
     path("activities/<uuid:code>/", activities.activity_detail, name="activity-detail"),
     path("activities/<uuid:code>/edit/", activities.activity_update, name="activity-update"),
     path("activities/<uuid:code>/delete/", activities.activity_delete, name="activity-delete"),

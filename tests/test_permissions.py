@@ -191,6 +191,12 @@ MATRIX = [
     Case("activities:activity-options", READ, kwargs=("slug",)),
     Case("activities:activity-export", READ, kwargs=("slug",)),
     Case("activities:activity-create", WRITE, kwargs=("slug",)),
+    Case(
+        "activities:participant-row",
+        WRITE,
+        kwargs=("slug",),
+        data={"participants-TOTAL_FORMS": "2"},
+    ),
     Case("activities:activity-detail", READ, kwargs=("slug", "code:activity")),
     Case("activities:activity-update", WRITE, kwargs=("slug", "code:activity")),
     Case("activities:activity-delete", WRITE, kwargs=("slug", "code:activity")),

@@ -61,7 +61,7 @@ def test_a_long_column_shows_the_latest_20_and_links_to_the_rest(leader_client, 
     assert columns["prospect"]["hidden"] == 0
     html = response.content.decode()
     assert html.count("data-show-all") == 1
-    assert f'{_url("organisation-list")}?stage=signed' in html
+    assert f"{_url('organisation-list')}?stage=signed" in html
     assert "Show all (25 more)" in html
     assert 'data-stage-count="45"' in html
     # The link leads to every signed organisation.

@@ -194,6 +194,7 @@ PAGES = [
     ("activities:activity-options", {"q": "techniek"}),
     ("cofinancing:evidence-missing", None),
     ("partners:organisation-board", None),
+    ("activities:participant-row", {"participants-TOTAL_FORMS": "2"}),
 ]
 
 

@@ -179,6 +179,20 @@ class BaseParticipantFormSet(BaseInlineFormSet):
                 )
             seen.add(organisation.pk)
 
+    def new_row(self, index: int):
+        """An empty participant row numbered `index`, as Django builds its empty_form but
+        with a real prefix: the row the "add participant" button fetches (no query)."""
+        form = self.form(
+            auto_id=self.auto_id,
+            prefix=self.add_prefix(index),
+            empty_permitted=True,
+            use_required_attribute=False,
+            **self.get_form_kwargs(None),
+            renderer=self.renderer,
+        )
+        self.add_fields(form, None)
+        return form
+
     def participants(self) -> list[dict]:
         """The rows to keep, as the service takes them; empty and deleted rows left out."""
         return [
@@ -199,6 +213,20 @@ class BaseParticipantFormSet(BaseInlineFormSet):
                 continue
             if form.cleaned_data.get("organisation") is not None:
                 yield form
+
+
+def total_forms_key() -> str:
+    return f"{PARTICIPANT_PREFIX}-TOTAL_FORMS"
+
+
+def new_row_index(value) -> int | None:
+    """The index of a row to add, from the form's TOTAL_FORMS as the page sends it: a
+    number of rows that still leaves room for one more, else None."""
+    text = str(value or "").strip()
+    if not (text.isascii() and text.isdigit()) or len(text) > 3:
+        return None
+    index = int(text)
+    return index if index < MAX_PARTICIPANT_ROWS else None
 
 
 ParticipantFormSet = inlineformset_factory(

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.forms.models import model_to_dict
+from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -11,7 +12,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from activities.detail_panels import activity_panels
 from activities.filters.activities import ActivityFilter
-from activities.forms.activities import ActivityForm, ParticipantFormSet
+from activities.forms.activities import (
+    MAX_PARTICIPANT_ROWS,
+    ActivityForm,
+    ParticipantFormSet,
+    new_row_index,
+    total_forms_key,
+)
 from activities.models import Activity
 from activities.selectors import activities as selectors
 from activities.services import activities as services
@@ -77,14 +84,32 @@ def activity_update(request, tenant, code):
     return _activity_form(request, tenant, _activity(tenant, code))
 
 
+# The name of the "add participant" button: with htmx it fetches one row
+# (participant_row); without JavaScript it posts the form, which comes back with one more
+# empty row and nothing saved.
+ADD_PARTICIPANT = "add_participant"
+
+
+def _with_one_more_row(data):
+    index = new_row_index(data.get(total_forms_key()))
+    if index is None:
+        return data
+    data = data.copy()
+    data[total_forms_key()] = str(index + 1)
+    return data
+
+
 def _activity_form(request, tenant, activity):
     partnership = tenant.partnership
     data = request.POST or None
+    adding = data is not None and ADD_PARTICIPANT in data
+    if adding:
+        data = _with_one_more_row(data)
     # The form gets no instance, so a refused save never changes the activity in memory.
     initial = model_to_dict(activity, ActivityForm.Meta.fields) if activity.pk else None
     form = ActivityForm(data, initial=initial, partnership=partnership)
     formset = ParticipantFormSet(data, instance=activity, partnership=partnership)
-    if request.method == "POST" and all([form.is_valid(), formset.is_valid()]):
+    if request.method == "POST" and not adding and all([form.is_valid(), formset.is_valid()]):
         fields = {**form.cleaned_data, "participants": formset.participants()}
         try:
             if activity.pk:
@@ -103,7 +128,40 @@ def _activity_form(request, tenant, activity):
     return render(
         request,
         "activities/activities/activity_form.html",
-        {"tenant": tenant, "form": form, "formset": formset, "activity": activity},
+        {
+            "tenant": tenant,
+            "form": form,
+            "formset": formset,
+            "activity": activity,
+            "room_for_rows": formset.total_form_count() < MAX_PARTICIPANT_ROWS,
+        },
+    )
+
+
+@partnership_view(need="write")
+@require_GET
+def participant_row(request, tenant):
+    """One more empty participant row for the activity form, fetched by htmx: the row
+    numbered by the form's TOTAL_FORMS as sent, and TOTAL_FORMS raised by one (out of band).
+    400 when the number is not a row that may still be added."""
+    index = new_row_index(request.GET.get(total_forms_key()))
+    if index is None:
+        return HttpResponseBadRequest(_("No participant row can be added here."))
+    partnership = tenant.partnership
+    formset = ParticipantFormSet(
+        instance=Activity(partnership=partnership), partnership=partnership
+    )
+    return render(
+        request,
+        "activities/activities/_participant_added.html",
+        {
+            "tenant": tenant,
+            "participant_form": formset.new_row(index),
+            "number": index + 1,
+            "total": index + 1,
+            "total_key": total_forms_key(),
+            "room_for_rows": index + 1 < MAX_PARTICIPANT_ROWS,
+        },
     )
 
 
