@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from partners.views import members as member_views
 from signing.public_urls import sign_patterns, verify_patterns
-from sterk import health, views
+from sterk import health, search, views
 from updates import views as update_views
 
 admin.site.site_header = _("Sterk administration")
@@ -14,6 +14,7 @@ admin.site.index_title = _("Administration")
 
 partnership_patterns = [
     path("", views.dashboard, name="dashboard"),
+    path("search/", search.search, name="search"),
     path("", include("partners.urls")),
     path("", include("activities.urls")),
     path("governance/", include("governance.urls")),

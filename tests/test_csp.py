@@ -80,6 +80,7 @@ def test_the_sign_in_page_has_the_policy_with_a_fresh_nonce(client, db):
         "/p/twente/",
         "/p/twente/partners/",
         "/p/twente/partners/board/",
+        "/p/twente/search/?q=twente",
         "/p/twente/activities/",
         "/p/twente/cofinancing/",
         "/p/twente/cofinancing/contributions/new/",

@@ -84,6 +84,7 @@ class Case:
 MATRIX = [
     Case("home", {**everyone(302), "anonymous": 302}),
     Case("dashboard", READ, kwargs=("slug",)),
+    Case("search", READ, kwargs=("slug",), data={"q": "las"}),
     Case("partners:organisation-list", READ, kwargs=("slug",)),
     Case("partners:organisation-options", READ, kwargs=("slug",)),
     Case("partners:member-list", READ, kwargs=("slug",)),

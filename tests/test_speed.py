@@ -195,6 +195,7 @@ PAGES = [
     ("cofinancing:evidence-missing", None),
     ("partners:organisation-board", None),
     ("activities:participant-row", {"participants-TOTAL_FORMS": "2"}),
+    ("search", {"q": "bedrijf"}),
 ]
 
 
