@@ -1,5 +1,5 @@
 """The global search of the header: organisations, contacts, activities and contributions of
-the partnership being viewed (docs/rules.md, "Global search").
+the partnership being viewed (docs/rules.md §31).
 
 It lives in sterk/, the roof that may import every app (like the dashboard), so no app
 needs to know the others. Each group matches the query as its own list's search does (the
