@@ -38,14 +38,14 @@
     from.insertBefore(card, oldIndex < items.length ? items[oldIndex] : null);
   }
 
-  function reason(status, body) {
+  function reason(code, body) {
     if (body && body.message) {
       return body.message;
     }
-    if (status === 403) {
+    if (code === 403) {
       return board.getAttribute("data-msg-forbidden");
     }
-    if (status === 404) {
+    if (code === 404) {
       return board.getAttribute("data-msg-missing");
     }
     return board.getAttribute("data-msg-failed");

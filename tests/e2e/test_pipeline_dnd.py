@@ -66,6 +66,14 @@ def test_drag_a_card_to_another_column_and_move_one_by_keyboard(
     expect(_list(page, "paused").get_by_role("link", name=other, exact=True)).to_have_count(0)
     a11y()
     page.unroute("**/stage/")
+
+    # Refused (a role taken away meanwhile): back, and the message says it is not allowed.
+    page.route("**/stage/", lambda route: route.fulfill(status=403, body="Forbidden"))
+    _drag(page, card, _list(page, "paused"))
+    forbidden = page.locator("[data-pipeline-board]").get_attribute("data-msg-forbidden")
+    expect(status.locator(".alert-danger")).to_have_text(forbidden)
+    expect(_list(page, "prospect").get_by_role("link", name=other, exact=True)).to_be_visible()
+    page.unroute("**/stage/")
     page.reload()
     a11y()
     expect(_list(page, "prospect").get_by_role("link", name=other, exact=True)).to_be_visible()
