@@ -236,6 +236,13 @@ def meeting_update(
     return meeting
 
 
+def _lock_meeting(meeting: Meeting) -> None:
+    """Lock the meeting's row (inside a transaction) and refuse when it was deleted since
+    the page was opened: a decision or an action never points at a deleted meeting."""
+    if not list(Meeting.objects.select_for_update().filter(pk=meeting.pk).values("pk")[:1]):
+        raise ValidationError(_("This meeting was deleted meanwhile."), code="meeting_gone")
+
+
 def _decision_texts(title: str, text: str) -> tuple[str, str]:
     title, text = (title or "").strip(), (text or "").strip()
     if not text:
@@ -252,6 +259,7 @@ def decision_add(*, meeting: Meeting, title: str, text: str) -> Decision:
     title, text = _decision_texts(title, text)
     with transaction.atomic():
         body = Body.objects.select_for_update().filter(pk=meeting.body_id).get()
+        _lock_meeting(meeting)
         last = Decision.objects.filter(
             partnership=meeting.partnership_id, body=meeting.body_id
         ).aggregate(last=Max("number"))["last"]
@@ -288,8 +296,10 @@ def meeting_delete(*, meeting: Meeting) -> int:
     deleted. A meeting with decisions stays: decisions are the body's numbered record, so
     they are deleted one by one first, each on purpose."""
     with transaction.atomic():
-        # The body's lock, as decision_add takes it: no decision slips in meanwhile.
+        # The body's lock, as decision_add takes it, then the meeting's, as action_add
+        # takes it: no decision or action slips in meanwhile.
         Body.objects.select_for_update().filter(pk=meeting.body_id).get()
+        _lock_meeting(meeting)
         if Decision.objects.filter(partnership=meeting.partnership_id, meeting=meeting).exists():
             raise ValidationError(
                 _(
@@ -320,6 +330,9 @@ def action_add(
         due=due,
     )
     with transaction.atomic():
+        # The body's row, then the meeting's: the order meeting_delete takes them in.
+        Body.objects.select_for_update().filter(pk=meeting.body_id).get()
+        _lock_meeting(meeting)
         return _save(action)
 
 

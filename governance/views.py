@@ -246,6 +246,8 @@ def meeting_delete(request, tenant, code):
         try:
             services.meeting_delete(meeting=meeting)
         except ValidationError as error:
+            if _gone(error):
+                return _meeting_gone(request, tenant, meeting)
             errors = error.messages
         else:
             messages.success(
@@ -274,6 +276,16 @@ def meeting_delete(request, tenant, code):
         context,
         status=400 if errors else 200,
     )
+
+
+def _gone(error: ValidationError) -> bool:
+    return getattr(error, "code", None) == "meeting_gone"
+
+
+def _meeting_gone(request, tenant, meeting):
+    """Someone deleted the meeting while this page was open: say so on its body's page."""
+    messages.error(request, _("This meeting was deleted meanwhile."))
+    return redirect("governance:body-detail", slug=tenant.partnership.slug, code=meeting.body.code)
 
 
 def _meeting_page(request, tenant, meeting, *, decision_form=None, action_form=None, status=200):
@@ -315,6 +327,8 @@ def decision_add(request, tenant, code):
         try:
             decision = services.decision_add(meeting=meeting, **form.cleaned_data)
         except ValidationError as error:
+            if _gone(error):
+                return _meeting_gone(request, tenant, meeting)
             add_service_error(form, error)
         else:
             messages.success(
@@ -393,6 +407,8 @@ def action_add(request, tenant, code):
         try:
             services.action_add(meeting=meeting, **form.cleaned_data)
         except ValidationError as error:
+            if _gone(error):
+                return _meeting_gone(request, tenant, meeting)
             add_service_error(form, error)
         else:
             messages.success(request, _("The action was saved."))

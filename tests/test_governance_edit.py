@@ -419,3 +419,14 @@ def test_meeting_page_with_edit_links_keeps_its_query_count(
         url("decision-update", partnership, last.code)
         in leader_client.get(pages[0]).content.decode()
     )
+
+
+def test_nothing_is_added_to_a_meeting_deleted_since_the_page_opened(meeting, member):
+    with scopes_disabled():
+        assert services.meeting_delete(meeting=meeting) == 0
+        with pytest.raises(ValidationError, match="deleted meanwhile"):
+            services.decision_add(meeting=meeting, title="T", text="Tekst")
+        with pytest.raises(ValidationError, match="deleted meanwhile"):
+            services.action_add(meeting=meeting, description="A", owner=member, due=TODAY)
+        assert not Decision.objects.exists() and not Action.objects.exists()
+        assert Body.objects.get(pk=meeting.body_id).last_decision_number == 0
