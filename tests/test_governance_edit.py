@@ -373,6 +373,7 @@ def test_the_empty_state_shows_only_when_there_is_nothing_at_all(
     page = leader_client.get(follow_up).content.decode()
     assert EMPTY not in page
     assert "Offerte sturen" in page and "Actions from meetings" in page
+    assert "autofocus" not in page  # only a swapped-in row takes the focus
     # Nothing open at all: the empty state alone.
     with scopes_disabled():
         services.action_mark_done(action=action, user=leader)
