@@ -3,8 +3,9 @@
 A partnership is one region in one scheme period. When its agreement nears the end of the
 period, a project leader renews it: a new partnership for the scheme that follows (its own
 address), with copies of the organisations, contacts, signatories, networks and their
-members, goals, members and the agreement's own texts and settings. Contact moments,
-activities, contributions, versions and signatures stay with the old one, which becomes
+members, goals, members, the governance bodies with their members, chair and secretary, and
+the agreement's own texts and settings. Contact moments, activities, contributions, versions,
+signatures and the bodies' meetings, decisions and actions stay with the old one, which becomes
 read-only history (partners.tenancy). Copying runs a fixed number of queries whatever the
 number of rows (bulk writes), in one transaction: nothing is made half.
 """
@@ -25,6 +26,7 @@ from simple_history.utils import bulk_create_with_history
 from activities.models import Goal
 from agreements.models import Agreement, AgreementArticle, ClauseText
 from cofinancing.models import Budget, Scheme
+from governance.models import Body, BodyMember
 from partners.models import (
     Contact,
     Membership,
@@ -214,6 +216,7 @@ def partnership_renew(
         _copy_rows(Goal, goals, new, {}, user)
         memberships = list(Membership.objects.filter(partnership=locked).order_by("pk"))
         _copy_rows(Membership, memberships, new, {}, user)
+        _copy_bodies(locked, new, contact_map, user)
         agreement = Agreement.objects.filter(partnership=locked).first()
         if agreement is not None:
             Agreement.objects.create(
@@ -231,6 +234,35 @@ def partnership_renew(
         networks=len(networks),
         goals=len(goals),
         members=len(memberships),
+    )
+
+
+def _copy_bodies(old: Partnership, new: Partnership, contact_map: dict, user) -> None:
+    """The governance bodies with their members (contacts pointed at their copies; members
+    of Sterk are members of the new partnership too, their memberships were copied), then
+    the chair and the secretary pointed at the copied members. The decision numbers start
+    again at 1: the decisions stay with the old period. Four queries whatever the size."""
+    bodies = list(Body.objects.filter(partnership=old).order_by("pk"))
+    if not bodies:
+        return
+    for body in bodies:
+        body.last_decision_number = 0
+    no_members = {"chair_id": {}, "secretary_id": {}}
+    body_map = _copy_rows(Body, bodies, new, no_members, user)
+    members = list(BodyMember.objects.filter(partnership=old).order_by("pk"))
+    member_map = _copy_rows(
+        BodyMember, members, new, {"body_id": body_map, "contact_id": contact_map}, user
+    )
+    Body.objects.bulk_update(
+        [
+            Body(
+                pk=body_map[body.pk],
+                chair_id=member_map.get(body.chair_id),
+                secretary_id=member_map.get(body.secretary_id),
+            )
+            for body in bodies
+        ],
+        ["chair", "secretary"],
     )
 
 

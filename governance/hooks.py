@@ -28,7 +28,8 @@ register_goal_panel(_responsibility_panel)
 def open_actions(*, tenant, today, user):
     """One query: every open action of the partnership's bodies."""
     actions = list(selectors.open_actions(partnership=tenant.partnership))
-    return "governance/_followup_actions.html", {"actions": actions, "today": today}
+    context = {"actions": actions, "today": today}
+    return "governance/_followup_actions.html", context, len(actions)
 
 
 @register_organisation_panel

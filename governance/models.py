@@ -52,6 +52,9 @@ class Body(models.Model):
         related_name="+",
         verbose_name=_("secretary"),
     )
+    # The highest decision number ever given in this body: numbers are never reused, also
+    # not after the last decision was deleted (services.decision_add).
+    last_decision_number = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     objects = ScopedManager(partnership="partnership")
@@ -212,7 +215,8 @@ class Meeting(models.Model):
 
 
 class Decision(models.Model):
-    """A decision of a body, numbered 1, 2, … per body in the order it was taken down."""
+    """A decision of a body, numbered 1, 2, … per body in the order it was taken down; a
+    deleted decision leaves a gap, its number is never given again."""
 
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     partnership = models.ForeignKey(Partnership, on_delete=models.PROTECT, related_name="+")

@@ -12,7 +12,7 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max, TextField
+from django.db.models import CharField, Max, TextField
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -29,9 +29,15 @@ from partners.models import Contact, Membership, Partnership
 
 
 def _check_text_lengths(instance) -> None:
-    """Refuse texts over a TextField's max_length, which Django checks in forms only."""
+    """Refuse texts over a TextField's max_length, which Django checks in forms only, and a
+    NUL character in any text (PostgreSQL cannot store it; forms refuse it too)."""
     errors = {}
     for field in instance._meta.concrete_fields:
+        if isinstance(field, (CharField, TextField)) and "\x00" in (
+            getattr(instance, field.attname) or ""
+        ):
+            errors[field.name] = _("Null characters are not allowed.")
+            continue
         if isinstance(field, TextField) and field.max_length:
             value = getattr(instance, field.attname) or ""
             if len(value) > field.max_length:
@@ -230,28 +236,84 @@ def meeting_update(
     return meeting
 
 
-def decision_add(*, meeting: Meeting, title: str, text: str) -> Decision:
-    """Number the decision after the last of its body, under a lock on the body's row."""
-    _refuse_future(meeting, "text")
+def _lock_meeting(meeting: Meeting) -> None:
+    """Lock the meeting's row (inside a transaction) and refuse when it was deleted since
+    the page was opened: a decision or an action never points at a deleted meeting."""
+    if not list(Meeting.objects.select_for_update().filter(pk=meeting.pk).values("pk")[:1]):
+        raise ValidationError(_("This meeting was deleted meanwhile."), code="meeting_gone")
+
+
+def _decision_texts(title: str, text: str) -> tuple[str, str]:
     title, text = (title or "").strip(), (text or "").strip()
     if not text:
         raise ValidationError({"text": _("Write down what was decided.")})
     if not title:
         title = text.splitlines()[0][:200]
+    return title, text
+
+
+def decision_add(*, meeting: Meeting, title: str, text: str) -> Decision:
+    """Number the decision after the highest number its body ever gave, under a lock on the
+    body's row: a deleted decision's number is not given again."""
+    _refuse_future(meeting, "text")
+    title, text = _decision_texts(title, text)
     with transaction.atomic():
-        Body.objects.select_for_update().filter(pk=meeting.body_id).get()
+        body = Body.objects.select_for_update().filter(pk=meeting.body_id).get()
+        _lock_meeting(meeting)
         last = Decision.objects.filter(
             partnership=meeting.partnership_id, body=meeting.body_id
         ).aggregate(last=Max("number"))["last"]
+        number = max(body.last_decision_number, last or 0) + 1
         decision = Decision(
             partnership_id=meeting.partnership_id,
             body_id=meeting.body_id,
             meeting=meeting,
-            number=(last or 0) + 1,
+            number=number,
             title=title,
             text=text,
         )
+        _save(decision)
+        Body.objects.filter(pk=body.pk).update(last_decision_number=number)
+        return decision
+
+
+def decision_update(*, decision: Decision, title: str, text: str) -> Decision:
+    """Change the wording of a decision; its number, body and meeting stay."""
+    decision.title, decision.text = _decision_texts(title, text)
+    with transaction.atomic():
         return _save(decision)
+
+
+def decision_delete(*, decision: Decision) -> None:
+    """Delete a decision; the others keep their numbers and its number is not given again
+    (the body's counter stays where it is)."""
+    with transaction.atomic():
+        Decision.objects.filter(pk=decision.pk).delete()
+
+
+def meeting_delete(*, meeting: Meeting) -> int:
+    """Delete a meeting with its actions and attendance; returns the number of actions
+    deleted. A meeting with decisions stays: decisions are the body's numbered record, so
+    they are deleted one by one first, each on purpose."""
+    with transaction.atomic():
+        # The body's lock, as decision_add takes it, then the meeting's, as action_add
+        # takes it: no decision or action slips in meanwhile.
+        Body.objects.select_for_update().filter(pk=meeting.body_id).get()
+        _lock_meeting(meeting)
+        if Decision.objects.filter(partnership=meeting.partnership_id, meeting=meeting).exists():
+            raise ValidationError(
+                _(
+                    "This meeting has decisions: delete those first. Its decisions are the "
+                    "numbered record of the body."
+                ),
+                code="in_use",
+            )
+        actions, _detail = Action.objects.filter(
+            partnership=meeting.partnership_id, meeting=meeting
+        ).delete()
+        meeting.attendees.clear()
+        Meeting.objects.filter(pk=meeting.pk).delete()
+    return actions
 
 
 def action_add(
@@ -268,6 +330,9 @@ def action_add(
         due=due,
     )
     with transaction.atomic():
+        # The body's row, then the meeting's: the order meeting_delete takes them in.
+        Body.objects.select_for_update().filter(pk=meeting.body_id).get()
+        _lock_meeting(meeting)
         return _save(action)
 
 

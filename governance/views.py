@@ -8,6 +8,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -22,7 +23,7 @@ from governance.forms import (
     MemberForm,
     ResponsibilityForm,
 )
-from governance.models import Action, Body, BodyMember, Meeting
+from governance.models import Action, Body, BodyMember, Decision, Meeting
 from partners.tenancy import partnership_view
 from sterk.lists import paginate
 from sterk.redirects import safe_next
@@ -234,6 +235,59 @@ def meeting_update(request, tenant, code):
     return render(request, "governance/meeting_form.html", context)
 
 
+@partnership_view(need="write")
+@require_http_methods(["GET", "POST"])
+def meeting_delete(request, tenant, code):
+    """A confirmation page; the meeting goes with its actions and attendance. A meeting with
+    decisions is refused (services.meeting_delete)."""
+    meeting = _meeting(tenant, code)
+    errors = []
+    if request.method == "POST":
+        try:
+            services.meeting_delete(meeting=meeting)
+        except ValidationError as error:
+            if _gone(error):
+                return _meeting_gone(request, tenant, meeting)
+            errors = error.messages
+        else:
+            messages.success(
+                request,
+                _("The meeting of %(date)s was deleted.")
+                % {"date": date_format(meeting.date, "j F Y")},
+            )
+            return redirect(
+                "governance:body-detail", slug=tenant.partnership.slug, code=meeting.body.code
+            )
+    context = {
+        "tenant": tenant,
+        "meeting": meeting,
+        "body": meeting.body,
+        "action_count": Action.objects.filter(
+            partnership=tenant.partnership, meeting=meeting
+        ).count(),
+        "decision_count": Decision.objects.filter(
+            partnership=tenant.partnership, meeting=meeting
+        ).count(),
+        "errors": errors,
+    }
+    return render(
+        request,
+        "governance/meeting_confirm_delete.html",
+        context,
+        status=400 if errors else 200,
+    )
+
+
+def _gone(error: ValidationError) -> bool:
+    return getattr(error, "code", None) == "meeting_gone"
+
+
+def _meeting_gone(request, tenant, meeting):
+    """Someone deleted the meeting while this page was open: say so on its body's page."""
+    messages.error(request, _("This meeting was deleted meanwhile."))
+    return redirect("governance:body-detail", slug=tenant.partnership.slug, code=meeting.body.code)
+
+
 def _meeting_page(request, tenant, meeting, *, decision_form=None, action_form=None, status=200):
     members = selectors.body_members(body=meeting.body)
     context = {
@@ -273,6 +327,8 @@ def decision_add(request, tenant, code):
         try:
             decision = services.decision_add(meeting=meeting, **form.cleaned_data)
         except ValidationError as error:
+            if _gone(error):
+                return _meeting_gone(request, tenant, meeting)
             add_service_error(form, error)
         else:
             messages.success(
@@ -285,6 +341,62 @@ def decision_add(request, tenant, code):
     return _meeting_page(request, tenant, meeting, decision_form=form, status=400)
 
 
+def _decision(tenant, code) -> Decision:
+    return get_object_or_404(
+        Decision.objects.select_related("meeting", "body"),
+        partnership=tenant.partnership,
+        code=code,
+    )
+
+
+def _to_meeting(tenant, meeting):
+    return redirect("governance:meeting-detail", slug=tenant.partnership.slug, code=meeting.code)
+
+
+@partnership_view(need="write")
+@require_http_methods(["GET", "POST"])
+def decision_update(request, tenant, code):
+    """Change a decision's wording; its number stays."""
+    decision = _decision(tenant, code)
+    form = DecisionForm(request.POST or None, instance=decision)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.decision_update(decision=decision, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(
+                request, _("Decision %(number)d was saved.") % {"number": decision.number}
+            )
+            return _to_meeting(tenant, decision.meeting)
+    return render(
+        request,
+        "governance/decision_form.html",
+        {"tenant": tenant, "form": form, "decision": decision, "body": decision.body},
+        status=400 if form.is_bound else 200,
+    )
+
+
+@partnership_view(need="write")
+@require_http_methods(["GET", "POST"])
+def decision_delete(request, tenant, code):
+    """A confirmation page; the other decisions keep their numbers."""
+    decision = _decision(tenant, code)
+    if request.method == "POST":
+        services.decision_delete(decision=decision)
+        messages.success(
+            request,
+            _("Decision %(number)d was deleted; the other decisions keep their numbers.")
+            % {"number": decision.number},
+        )
+        return _to_meeting(tenant, decision.meeting)
+    return render(
+        request,
+        "governance/decision_confirm_delete.html",
+        {"tenant": tenant, "decision": decision, "body": decision.body},
+    )
+
+
 @partnership_view(need="write")
 @require_POST
 def action_add(request, tenant, code):
@@ -295,6 +407,8 @@ def action_add(request, tenant, code):
         try:
             services.action_add(meeting=meeting, **form.cleaned_data)
         except ValidationError as error:
+            if _gone(error):
+                return _meeting_gone(request, tenant, meeting)
             add_service_error(form, error)
         else:
             messages.success(request, _("The action was saved."))
@@ -305,12 +419,23 @@ def action_add(request, tenant, code):
     return _meeting_page(request, tenant, meeting, action_form=form, status=400)
 
 
+# The row an htmx "Mark done" or "Undo" swaps in, per page that lists actions.
+ACTION_ROWS = {
+    "followup": "governance/_followup_action_row.html",
+    "meeting": "governance/_meeting_action_row.html",
+}
+
+
 @partnership_view()
 @require_POST
 def action_done(request, tenant, code):
-    """One click: the owner, a leader or an editor marks an action done (`undo=1` reopens)."""
+    """One click: the owner, a leader or an editor marks an action done (`undo=1` reopens).
+    With htmx the action's row comes back to be swapped in place (`row` names the page's
+    layout); without JavaScript it redirects to `next` when that is a path on this site."""
     action = get_object_or_404(
-        Action.objects.select_related("owner__contact__organisation", "owner__user", "body"),
+        Action.objects.select_related(
+            "owner__contact__organisation", "owner__user", "body", "meeting"
+        ),
         partnership=tenant.partnership,
         code=code,
     )
@@ -319,12 +444,25 @@ def action_done(request, tenant, code):
             _("Only the owner, a project leader or an editor can do this."), status=403
         )
     back = safe_next(request, reverse("partners:follow-up", args=[tenant.partnership.slug]))
-    if request.POST.get("undo") == "1":
+    undo = request.POST.get("undo") == "1"
+    if undo:
         services.action_reopen(action=action)
-        messages.success(request, _("Action open again: %(action)s") % {"action": action})
     else:
         services.action_mark_done(action=action, user=request.user)
-        messages.success(request, _("Action marked done: %(action)s") % {"action": action})
+    if request.htmx:
+        # `focus` puts autofocus on the row's status cell: htmx focuses it after the swap,
+        # so a keyboard user keeps their place in the list.
+        row = ACTION_ROWS.get(request.POST.get("row"), ACTION_ROWS["followup"])
+        context = {
+            "tenant": tenant,
+            "action": action,
+            "today": timezone.localdate(),
+            "next": back,
+            "focus": True,
+        }
+        return render(request, row, context)
+    done = _("Action open again: %(action)s") if undo else _("Action marked done: %(action)s")
+    messages.success(request, done % {"action": action})
     return redirect(back)
 
 

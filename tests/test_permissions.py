@@ -239,6 +239,13 @@ MATRIX = [
     ),
     Case("governance:member-add", LEAD, kwargs=("slug", "code:body")),
     Case(
+        "governance:member-add",
+        LEAD_POST,
+        method="post",
+        kwargs=("slug", "code:body"),
+        data={"person": "__context:newcomer__"},
+    ),
+    Case(
         "governance:member-remove",
         LEAD_POST,
         method="post",
@@ -255,6 +262,8 @@ MATRIX = [
     Case("governance:meeting-detail", READ, kwargs=("slug", "code:meeting")),
     Case("governance:meeting-update", WRITE, kwargs=("slug", "code:meeting")),
     Case("governance:meeting-pdf", READ, kwargs=("slug", "code:meeting")),
+    Case("governance:meeting-delete", WRITE, kwargs=("slug", "code:meeting")),
+    Case("governance:meeting-delete", WRITE_POST, method="post", kwargs=("slug", "code:meeting")),
     Case(
         "governance:decision-add",
         WRITE_POST,
@@ -268,7 +277,24 @@ MATRIX = [
         method="post",
         kwargs=("slug", "code:meeting"),
     ),
+    Case(
+        "governance:action-add",
+        WRITE_POST,
+        method="post",
+        kwargs=("slug", "code:meeting"),
+        data={"description": "Mailen", "owner": "__context:owner__", "due": "__deadline__"},
+    ),
     Case("governance:action-done", WRITE_POST, method="post", kwargs=("slug", "code:gov_action")),
+    Case("governance:decision-update", WRITE, kwargs=("slug", "code:decision")),
+    Case(
+        "governance:decision-update",
+        WRITE_POST,
+        method="post",
+        kwargs=("slug", "code:decision"),
+        data={"title": "Plan", "text": "Het plan is bijgesteld."},
+    ),
+    Case("governance:decision-delete", WRITE, kwargs=("slug", "code:decision")),
+    Case("governance:decision-delete", WRITE_POST, method="post", kwargs=("slug", "code:decision")),
     Case("governance:decision-list", READ, kwargs=("slug",)),
     Case("governance:decision-pdf", READ, kwargs=("slug",)),
     Case("governance:matrix", READ, kwargs=("slug",)),
@@ -748,11 +774,23 @@ def context(partnership, leader, editor, viewer, outsider):
         gov_action = governance.action_add(
             meeting=meeting, description="Bellen", owner=owner, due=datetime.date.today()
         )
+        # Decisions on a meeting of their own: the context's meeting can be deleted.
+        decision = governance.decision_add(
+            meeting=governance.meeting_create(
+                body=body, date=datetime.date.today() - datetime.timedelta(days=2)
+            ),
+            title="Plan",
+            text="Het plan is vastgesteld.",
+        )
+        newcomer = ContactFactory(organisation=organisation, name="Nina Nieuwkomer")
     return {
         "body": body.code,
         "body_member": leaving.code,
         "meeting": meeting.code,
         "gov_action": gov_action.code,
+        "decision": decision.code,
+        "newcomer": f"contact:{newcomer.code}",
+        "owner": str(owner.pk),
         "update": update.code,
         "unsubscribe_token": unsubscribe_token(subscriber),
         "signing_version": sendable.code,
@@ -804,8 +842,11 @@ def _url(case, context):
     return reverse(case.name, kwargs=kwargs)
 
 
-def _placeholder(value):
-    """A fresh value for a placeholder in a case's data: a deadline, an uploaded PDF."""
+def _placeholder(value, context):
+    """A fresh value for a placeholder in a case's data: a deadline, an uploaded PDF, a value
+    from the context ("__context:<key>__")."""
+    if isinstance(value, str) and value.startswith("__context:"):
+        return context[value.removeprefix("__context:").removesuffix("__")]
     if value == "__deadline__":
         return (datetime.date.today() + datetime.timedelta(days=14)).isoformat()
     if value == "__pdf__":
@@ -820,7 +861,7 @@ def _placeholder(value):
 def test_permission_matrix(client, context, case, role):
     if role != "anonymous":
         client.force_login(context["users"][role])
-    data = {key: _placeholder(value) for key, value in case.data.items()}
+    data = {key: _placeholder(value, context) for key, value in case.data.items()}
     response = getattr(client, case.method)(_url(case, context), data)
     assert response.status_code == case.expected[role], f"{case} as {role}: {response.status_code}"
 

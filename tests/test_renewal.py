@@ -20,6 +20,8 @@ from agreements import renewal
 from agreements.clauses import article_add
 from agreements.models import Agreement, AgreementArticle, ClauseText
 from cofinancing.models import Budget, Scheme
+from governance import services as governance
+from governance.models import Action, Body, BodyMember, Decision, Meeting
 from outbox.models import Message
 from partners.models import (
     Contact,
@@ -62,16 +64,22 @@ def next_scheme(db):
 def _region(partnership, count=3):
     BudgetFactory(partnership=partnership)
     organisations = []
+    body = governance.body_create(partnership=partnership, kind="steering_group", name="SG")
+    seats = []
     for index in range(count):
         organisation = OrganisationFactory(
             partnership=partnership, name=f"Bedrijf {index}", stage=Stage.SIGNED
         )
         contact = ContactFactory(organisation=organisation, name=f"Directeur {index}")
         SignatoryFactory(contact=contact)
+        seats.append(governance.member_add(body=body, contact=contact))
         NetworkMemberFactory(
             organisation=organisation, network=NetworkFactory(partnership=partnership)
         )
         organisations.append(organisation)
+    governance.body_update(
+        body=body, kind="steering_group", name="SG", chair=seats[0], secretary=seats[-1]
+    )
     GoalFactory(partnership=partnership, title="Meer instroom techniek")
     InteractionFactory(organisation=organisations[0], partnership=partnership)
     Agreement.objects.create(partnership=partnership, penvoerder=organisations[0])
@@ -151,6 +159,48 @@ def test_renewal_runs_a_fixed_number_of_queries(partnership, leader, next_scheme
             _renew(region, next_scheme, leader, slug=f"{region.slug}-2029-2032")
         counts.append(len(queries))
     assert counts[1] == counts[2]
+
+
+def test_renewal_copies_the_bodies_with_members_chair_and_secretary_not_meetings(
+    partnership, leader, next_scheme
+):
+    _region(partnership)
+    old = Body.objects.get(partnership=partnership)
+    own = governance.member_add(body=old, user=leader)
+    group = governance.body_create(partnership=partnership, kind="working_group", name="WG")
+    meeting = governance.meeting_create(
+        body=old, date=datetime.date.today() - datetime.timedelta(days=1)
+    )
+    governance.decision_add(meeting=meeting, title="Plan", text="Vastgesteld")
+    governance.action_add(meeting=meeting, description="Bellen", owner=own, due=meeting.date)
+    new, _counts = _renew(partnership, next_scheme, leader)
+    bodies = {b.name: b for b in Body.objects.filter(partnership=new)}
+    assert set(bodies) == {"SG", "WG"}
+    copy = bodies["SG"]
+    assert copy.pk != old.pk and copy.code != old.code and copy.kind == "steering_group"
+    assert copy.last_decision_number == 0  # the decisions stay with the old period
+    members = BodyMember.objects.filter(body=copy).select_related("contact")
+    assert {m.partnership_id for m in members} == {new.pk}
+    assert {m.contact.partnership_id for m in members if m.contact_id} == {new.pk}
+    assert sorted(m.contact.name for m in members if m.contact_id) == [
+        "Directeur 0",
+        "Directeur 1",
+        "Directeur 2",
+    ]
+    assert [m.user for m in members if m.user_id] == [leader]
+    assert copy.chair.body_id == copy.pk and copy.chair.contact.name == "Directeur 0"
+    assert copy.secretary.body_id == copy.pk and copy.secretary.contact.name == "Directeur 2"
+    assert not BodyMember.objects.filter(body=bodies["WG"]).exists()
+    for model in (Meeting, Decision, Action):
+        assert not model.objects.filter(partnership=new).exists()
+    # The old bodies keep their own members and record.
+    old.refresh_from_db()
+    assert old.chair.contact.partnership_id == partnership.pk
+    assert Decision.objects.filter(body=old).count() == 1
+    assert group.partnership_id == partnership.pk
+    # A new decision in the new period starts at 1.
+    fresh = governance.meeting_create(body=copy, date=datetime.date.today())
+    assert governance.decision_add(meeting=fresh, title="Start", text="Start").number == 1
 
 
 @pytest.mark.parametrize(
