@@ -118,7 +118,7 @@ def env_database_pool(database: dict, *, environ=None) -> dict:
     if raw is None:
         return database
     lowered = raw.lower()
-    if lowered.isdigit():
+    if re.fullmatch(r"[0-9]{1,6}", lowered):
         size = int(lowered)
         if size > 100:
             raise ImproperlyConfigured(f"DATABASE_POOL must be at most 100; got {size}.")
