@@ -328,3 +328,31 @@ def test_health_answers_503_when_the_bucket_is_gone(settings, s3_endpoint, clien
         "ok": False,
         "ms": response.json()["checks"]["storage"]["ms"],
     }
+
+
+# --- No local paths -------------------------------------------------------------------------
+
+APPS = ("sterk", "outbox", "accounts", "partners", "signing", "activities", "governance",
+        "cofinancing", "outreach", "updates", "agreements", "bundle")  # fmt: skip
+
+
+def test_no_app_code_reaches_stored_files_by_a_local_path():
+    """MEDIA_ROOT is the local storage's business only (settings); a FieldFile's or a
+    storage's .path() does not exist on object storage."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    local_path = re.compile(
+        r"MEDIA_ROOT|storage\.path\(|\.(pdf|file|scan|final_pdf|ledger)\.path\b|"
+        r"temporary_file_path\("
+    )
+    offenders = [
+        f"{path.relative_to(root)}:{number}: {line.strip()}"
+        for app in APPS
+        for path in (root / app).rglob("*.py")
+        if "migrations" not in path.parts and not path.name.startswith("settings")
+        for number, line in enumerate(path.read_text().splitlines(), start=1)
+        if local_path.search(line)
+    ]
+    assert offenders == []
