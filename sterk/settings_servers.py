@@ -96,8 +96,7 @@ def _s3_options(bucket: str | None, environ) -> dict:
         raise ImproperlyConfigured(
             f"AWS_S3_ADDRESSING_STYLE must be auto, path or virtual; got {style!r}."
         )
-    if style != "auto":
-        options["addressing_style"] = style
+    options["client_config"] = _client_config(None if style == "auto" else style)
     location = env_str("AWS_LOCATION", environ=environ)
     if location is not None:
         location = location.strip("/")
@@ -108,6 +107,19 @@ def _s3_options(bucket: str | None, environ) -> dict:
             )
         options["location"] = location
     return options
+
+
+def _client_config(addressing_style: str | None):
+    """botocore's client settings: bounded timeouts and retries, so an unreachable storage
+    makes a request (and /healthz) fail within seconds instead of hanging for minutes."""
+    from botocore.config import Config
+
+    return Config(
+        s3={"addressing_style": addressing_style},
+        connect_timeout=5,
+        read_timeout=60,
+        retries={"max_attempts": 3, "mode": "standard"},
+    )
 
 
 def env_database_pool(database: dict, *, environ=None) -> dict:

@@ -165,6 +165,10 @@ def test_storage_is_the_local_disk_without_settings():
 
 def test_storage_on_s3_takes_every_setting():
     config = env_storages(environ=S3)
+    client_config = config["OPTIONS"].pop("client_config")
+    assert client_config.s3 == {"addressing_style": None}
+    assert (client_config.connect_timeout, client_config.read_timeout) == (5, 60)
+    assert client_config.retries == {"max_attempts": 3, "mode": "standard"}
     assert config == {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
@@ -196,18 +200,19 @@ def test_addressing_style_and_key_prefix():
     options = env_storages(
         environ={**S3, "AWS_S3_ADDRESSING_STYLE": "Path", "AWS_LOCATION": "/sterk/prod/"}
     )["OPTIONS"]
-    assert options["addressing_style"] == "path"
+    assert options["client_config"].s3 == {"addressing_style": "path"}
     assert options["location"] == "sterk/prod"
-    assert (
-        "addressing_style"
-        not in env_storages(environ={**S3, "AWS_S3_ADDRESSING_STYLE": "auto"})["OPTIONS"]
-    )
+    auto = env_storages(environ={**S3, "AWS_S3_ADDRESSING_STYLE": "auto"})["OPTIONS"]
+    assert auto["client_config"].s3 == {"addressing_style": None}
 
 
 def test_the_configured_s3_storage_is_built_by_django_storages():
     from storages.backends.s3 import S3Storage
 
-    storage = S3Storage(**env_storages(environ=S3)["OPTIONS"])
+    options = env_storages(environ={**S3, "AWS_S3_ADDRESSING_STYLE": "virtual"})["OPTIONS"]
+    storage = S3Storage(**options)
+    assert storage.connection.meta.client.meta.config.s3["addressing_style"] == "virtual"
+    assert storage.connection.meta.client.meta.config.connect_timeout == 5
     assert storage.bucket_name == "sterk-media"
     assert storage.file_overwrite is False
     assert storage.endpoint_url == "https://s3.example.nl"
