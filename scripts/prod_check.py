@@ -135,7 +135,7 @@ def run_together(steps: dict[str, list[str]], env: dict, timeout: int = 150) -> 
                 raise CheckFailed(f"{what} took longer than {timeout} s") from None
             if process.returncode != 0:
                 raise CheckFailed(f"{what} failed:\n{outputs[what][-4000:]}")
-            say(f"{what} ({time.monotonic() - started:.1f} s)")
+        say(f"{' and '.join(steps)} ({time.monotonic() - started:.1f} s)")
     finally:
         for process in running.values():
             if process.poll() is None:
