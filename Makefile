@@ -8,7 +8,7 @@ PYTEST_ARGS ?=
 # tests form one group that a single worker runs. PYTEST_ARGS="-n 0" runs it in one process.
 PYTEST_PARALLEL := -n auto --maxprocesses=4 --dist loadgroup
 
-.PHONY: run serve test test-postgres lint format migrate seed messages check clean bench
+.PHONY: run serve test test-postgres lint format migrate seed messages check clean bench prod-check
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,13 @@ test: $(STAMP)
 ## test-postgres: the suite on the local PostgreSQL
 test-postgres:
 	DATABASE_URL=postgres://postgres@127.0.0.1:5432/sterk $(MAKE) test
+
+## prod-check: Sterk as in production on a fresh PostgreSQL database (sterk_prodcheck, dropped
+## after) with S3 storage (moto on the loopback): gunicorn with 2 workers and the task worker,
+## then /healthz, a static file, signing in, and a version PDF rendered by the worker.
+## PROD_CHECK_ARGS="--storage local" for the local disk; see docs/deploy.md.
+prod-check: $(STAMP)
+	$(BIN)/python scripts/prod_check.py $(PROD_CHECK_ARGS)
 
 ## bench: Sterk against Django's admin, WeasyPrint and a reference view, on DATABASE_URL
 ## (PostgreSQL recommended; SQLite with a warning); writes benchmarks/results/. Not in CI.

@@ -34,13 +34,15 @@ DEV_VALIDITY = timedelta(days=3650)
 def platform_signer():
     """The pyHanko SimpleSigner that seals documents, from settings.
 
-    SEAL_PKCS12_PATH (with SEAL_PKCS12_PASSPHRASE) when set; otherwise a self-signed RSA
-    development certificate kept in SEAL_DEV_DIR, created on first use. Cached per process
-    and per settings values, so a test that overrides settings gets its own signer;
+    SEAL_PKCS12_PATH, or the archive's content SEAL_PKCS12_DATA (from SEAL_PKCS12_BASE64),
+    with SEAL_PKCS12_PASSPHRASE, when set; otherwise a self-signed RSA development
+    certificate kept in SEAL_DEV_DIR, created on first use. Cached per process and per
+    settings values, so a test that overrides settings gets its own signer;
     `platform_signer.cache_clear()` drops the cache.
     """
     return _signer_for(
         str(settings.SEAL_PKCS12_PATH or ""),
+        bytes(settings.SEAL_PKCS12_DATA or b""),
         settings.SEAL_PKCS12_PASSPHRASE or "",
         str(settings.SEAL_DEV_DIR),
         bool(settings.DEBUG),
@@ -48,12 +50,15 @@ def platform_signer():
 
 
 @functools.cache
-def _signer_for(pkcs12_path: str, passphrase: str, dev_dir: str, debug: bool):
+def _signer_for(pkcs12_path: str, pkcs12_data: bytes, passphrase: str, dev_dir: str, debug: bool):
     if pkcs12_path:
         return _load_configured(Path(pkcs12_path), passphrase)
+    if pkcs12_data:
+        return _signer_from(pkcs12_data, passphrase, source="SEAL_PKCS12_BASE64")
     if not debug:
         logger.warning(
-            "SEAL_PKCS12_PATH is not set: agreements are sealed with the self-signed "
+            "Neither SEAL_PKCS12_PATH nor SEAL_PKCS12_BASE64 is set: agreements are sealed "
+            "with the self-signed "
             "development certificate in %s, which nobody outside this installation trusts.",
             dev_dir,
         )
@@ -69,8 +74,6 @@ def platform_certificates() -> list:
 
 
 def _load_configured(path: Path, passphrase: str):
-    from pyhanko.sign.signers import SimpleSigner
-
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -78,18 +81,25 @@ def _load_configured(path: Path, passphrase: str):
             f"SEAL_PKCS12_PATH points to {str(path)!r}, which cannot be read "
             f"({exc.strerror or exc})."
         ) from None
+    return _signer_from(data, passphrase, source=f"SEAL_PKCS12_PATH ({str(path)!r})")
+
+
+def _signer_from(data: bytes, passphrase: str, *, source: str):
+    """A signer from a PKCS#12 archive's bytes; `source` names the setting in errors."""
+    from pyhanko.sign.signers import SimpleSigner
+
     try:
         signer = SimpleSigner.load_pkcs12_data(
             data, other_certs=[], passphrase=passphrase.encode() if passphrase else None
         )
     except ValueError:
         raise ImproperlyConfigured(
-            f"SEAL_PKCS12_PATH ({str(path)!r}) cannot be opened with SEAL_PKCS12_PASSPHRASE: "
-            "the passphrase is wrong or the file is not a PKCS#12 archive."
+            f"{source} cannot be opened with SEAL_PKCS12_PASSPHRASE: "
+            "the passphrase is wrong or it is not a PKCS#12 archive."
         ) from None
     if signer.signing_cert.public_key.algorithm != "rsa":
         raise ImproperlyConfigured(
-            f"SEAL_PKCS12_PATH ({str(path)!r}) must hold an RSA key: other keys make the "
+            f"{source} must hold an RSA key: other keys make the "
             "sealed file PDF 2.0, which breaks its PDF/A-3b claim."
         )
     return signer

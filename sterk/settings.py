@@ -11,6 +11,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from sterk.env import env_bool, env_database, env_int, env_list, env_str
+from sterk.settings_servers import env_database_pool, env_seal_pkcs12, env_storages
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -103,7 +104,10 @@ TEMPLATES = [
 ]
 
 DATABASES = {
-    "default": env_database("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
+    # DATABASE_POOL: psycopg's connection pool per process (PostgreSQL only).
+    "default": env_database_pool(
+        env_database("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
+    ),
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -149,9 +153,13 @@ STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "var" / "static")))
 MEDIA_URL = "media/"
+# Uploaded and generated files: on the local disk under MEDIA_ROOT, or with STORAGE_BACKEND=s3
+# in S3-compatible object storage that every app server and task worker shares
+# (sterk/settings_servers.py reads AWS_STORAGE_BUCKET_NAME, AWS_S3_ENDPOINT_URL, …). Code
+# reaches files only through the storage (open, save, delete), never by a local path.
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": env_storages(),
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -254,8 +262,11 @@ ADMIN_URL_PREFIX = "admin/"
 BENCHMARK = env_bool("BENCHMARK", False)
 
 # Sealing (signing/sealing.py): every signed document gets a PAdES seal of the platform.
-# Without SEAL_PKCS12_PATH a self-signed development certificate is made in SEAL_DEV_DIR.
+# The certificate comes from SEAL_PKCS12_PATH (a file) or SEAL_PKCS12_BASE64 (its content,
+# for servers without a shared file system); without either a self-signed development
+# certificate is made in SEAL_DEV_DIR.
 SEAL_PKCS12_PATH = env_str("SEAL_PKCS12_PATH")
+SEAL_PKCS12_DATA = env_seal_pkcs12()
 SEAL_PKCS12_PASSPHRASE = env_str("SEAL_PKCS12_PASSPHRASE", "")
 SEAL_DEV_DIR = Path(env_str("SEAL_DEV_DIR", str(BASE_DIR / "var" / "seal")))
 SEAL_TSA_URL = env_str("SEAL_TSA_URL", "")

@@ -61,11 +61,12 @@ def import_confirm(request, tenant):
     if taken is None:
         messages.error(request, _("There is no workbook waiting to be imported. Upload it again."))
         return redirect("cofinancing:import-upload", slug=tenant.partnership.slug)
-    path, filename = taken
+    name, filename = taken
     try:
-        result = import_workbook(path, partnership=tenant.partnership, user=request.user)
+        with pending.open_pending(name) as workbook:
+            result = import_workbook(workbook, partnership=tenant.partnership, user=request.user)
     finally:
-        path.unlink(missing_ok=True)
+        pending.remove(name)
     if not result.ok:
         # The data changed since the preview (or the file did); show what is wrong now.
         return render(
