@@ -115,7 +115,7 @@ def test_compose_edit_send_an_update_and_unsubscribe_from_it(live_server, page, 
             _header_link(bram.email), form={"List-Unsubscribe": "One-Click"}
         )
         assert response.status == 200
-        assert "You are unsubscribed" in response.text()
+        assert "U bent afgemeld" in response.text()  # a mail program sends no language cookie
     finally:
         mailer.close()
     with scopes_disabled():
