@@ -31,6 +31,9 @@ class Message(models.Model):
     body = models.TextField(_("text"))
     # [{"path": storage name, "name": file name, "mimetype": ...}], read when sent.
     attachments = models.JSONField(default=list, blank=True)
+    # Extra header lines, {"List-Unsubscribe": "<https://...>", ...}: kept on the row, so a
+    # retry sends them again; erased with the text (they may hold a personal link).
+    headers = models.JSONField(default=dict, blank=True)
     kind = models.CharField(_("kind"), max_length=40, blank=True)
     # The tenant (a partnership's id) whose people may see and retry it; the outbox does not
     # know what a partnership is.

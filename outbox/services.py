@@ -13,6 +13,7 @@ erased once the message is delivered or no longer needed.
 """
 
 import logging
+import re
 from datetime import datetime, timedelta
 from functools import partial
 
@@ -50,6 +51,28 @@ def clean_subject(subject: str) -> str:
     return " ".join(str(subject).split())[:300]
 
 
+# A header name is printable ASCII without a colon (RFC 5322 §2.2); a name the mail library
+# sets itself is not ours to replace.
+_HEADER_NAME = re.compile(r"[!-9;-~]{1,76}")
+_RESERVED_HEADERS = {"from", "to", "cc", "bcc", "subject", "date", "message-id", "reply-to"}
+HEADER_VALUE_LENGTH = 2000
+
+
+def clean_headers(headers: dict | None) -> dict[str, str]:
+    """Extra headers as stored: a name that is no header name, a reserved one, or a value
+    with a line break or a NUL (header injection) is a programming error, refused here
+    rather than at every attempt to send."""
+    result = {}
+    for name, value in (headers or {}).items():
+        value = str(value)
+        if not _HEADER_NAME.fullmatch(str(name)) or str(name).lower() in _RESERVED_HEADERS:
+            raise ValueError(f"not an extra header name: {name!r}")
+        if any(char in value for char in "\r\n\x00") or len(value) > HEADER_VALUE_LENGTH:
+            raise ValueError(f"not a header value for {name}: {value[:80]!r}")
+        result[str(name)] = value
+    return result
+
+
 def enqueue(
     to: list[str] | str,
     subject: str,
@@ -59,11 +82,14 @@ def enqueue(
     about=None,
     tenant_id: int | None = None,
     attachments: list[dict] | None = None,
+    headers: dict | None = None,
     discard_after: datetime | None = None,
     send_after_commit: bool = True,
 ) -> list[Message]:
     """One queued message per distinct recipient; delivered by the task worker after commit
-    (unless `send_after_commit` is False: the caller delivers it itself, see `deliver`)."""
+    (unless `send_after_commit` is False: the caller delivers it itself, see `deliver`).
+    `headers` are extra header lines sent with every attempt (clean_headers)."""
+    headers = clean_headers(headers)
     recipients = [to] if isinstance(to, str) else list(to)
     recipients = sorted({address.strip() for address in recipients if address and address.strip()})
     content_type = ContentType.objects.get_for_model(about) if about is not None else None
@@ -77,6 +103,7 @@ def enqueue(
                 body=body,
                 kind=kind,
                 attachments=attachments or [],
+                headers=headers,
                 tenant_id=tenant_id,
                 content_type=content_type,
                 object_id=about.pk if about is not None else None,
@@ -113,7 +140,9 @@ def _claim(message_id: int, now: datetime) -> bool:
 
 
 def _email(message: Message) -> EmailMessage:
-    email = EmailMessage(message.subject, message.body, None, [message.to])
+    email = EmailMessage(
+        message.subject, message.body, None, [message.to], headers=dict(message.headers or {})
+    )
     for attachment in message.attachments:
         with default_storage.open(attachment["path"], "rb") as handle:
             email.attach(attachment["name"], handle.read(), attachment.get("mimetype"))
@@ -130,7 +159,7 @@ def deliver(message_id: int) -> bool | None:
     message = Message.objects.get(pk=message_id)
     if message.discard_after and now >= message.discard_after:
         Message.objects.filter(pk=message.pk).update(
-            status=Status.CANCELLED, claimed_until=None, body=""
+            status=Status.CANCELLED, claimed_until=None, body="", headers={}
         )
         return None
     try:
@@ -150,6 +179,7 @@ def deliver(message_id: int) -> bool | None:
         last_error="",
         claimed_until=None,
         body="",
+        headers={},
     )
     listeners.notify(message, "sent")
     return True
@@ -202,7 +232,7 @@ def cancel(*, about, kind: str | None = None) -> int:
     )
     if kind:
         messages = messages.filter(kind=kind)
-    return messages.update(status=Status.CANCELLED, claimed_until=None, body="")
+    return messages.update(status=Status.CANCELLED, claimed_until=None, body="", headers={})
 
 
 def send_due(*, limit: int = 500) -> dict:

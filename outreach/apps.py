@@ -7,4 +7,4 @@ class OutreachConfig(AppConfig):
     verbose_name = _("Outreach")
 
     def ready(self):
-        from outreach import panels  # noqa: F401  registers the organisation page panel
+        from outreach import moments, panels  # noqa: F401  register the panel and form fields

@@ -105,3 +105,92 @@ def positions(
         # Three lanes in the band keep activities at the same angle apart.
         activity_at[pk] = _point(band + (index % 3 - 1) * 28.0, angle)
     return {"network": network_at, "organisation": organisation_at, "activity": activity_at}
+
+
+# --- Keeping positions: placing new nodes beside those that stand ---------------------------
+
+# Closer than this, two node centres overlap (organisations are 18 to 52 px wide).
+MIN_GAP = 26.0
+LANE = 28.0
+TRIES = 60
+
+
+def flatten(placed: dict[str, dict[int, Placed]]) -> dict[str, tuple[float, float]]:
+    """positions() as one dict keyed as the map's node ids: "n<pk>", "o<pk>", "a<pk>"."""
+    prefix = {"network": "n", "organisation": "o", "activity": "a"}
+    return {
+        f"{prefix[group]}{pk}": (at.x, at.y)
+        for group, nodes in placed.items()
+        for pk, at in nodes.items()
+    }
+
+
+class _Grid:
+    """The points that stand, in square cells of MIN_GAP: a free spot is checked against the
+    nine cells around it, not every point."""
+
+    def __init__(self, points):
+        self.cells: dict[tuple[int, int], list[tuple[float, float]]] = defaultdict(list)
+        for point in points:
+            self.add(point)
+
+    def _cell(self, point):
+        return (math.floor(point[0] / MIN_GAP), math.floor(point[1] / MIN_GAP))
+
+    def add(self, point):
+        self.cells[self._cell(point)].append(point)
+
+    def free(self, point) -> bool:
+        cx, cy = self._cell(point)
+        return all(
+            math.hypot(point[0] - other[0], point[1] - other[1]) >= MIN_GAP
+            for dx in (-1, 0, 1)
+            for dy in (-1, 0, 1)
+            for other in self.cells.get((cx + dx, cy + dy), ())
+        )
+
+
+def _order(key: str) -> tuple[int, int]:
+    # Organisations first: networks and activities stand beside their organisations.
+    return ("ona".index(key[0]), int(key[1:]))
+
+
+def place_new(
+    *,
+    stored: dict[str, tuple[float, float]],
+    fresh: dict[str, tuple[float, float]],
+    neighbours: dict[str, list[str]],
+) -> dict[str, tuple[float, float]]:
+    """Positions for the nodes of `fresh` (a whole new layout) that `stored` lacks, without
+    moving any stored node. An organisation takes its place of the fresh layout, or further
+    out when that spot is taken; a network or activity stands at the mean angle of the
+    organisations tied to it (`neighbours`) as they stand, at its fresh distance from the
+    centre, moved to a free lane when needed. Returns the new positions only."""
+    grid = _Grid(point for key, point in stored.items() if key in fresh)
+    placed: dict[str, tuple[float, float]] = {}
+    for key in sorted((key for key in fresh if key not in stored), key=_order):
+        x, y = fresh[key]
+        radius, angle = math.hypot(x, y), math.atan2(y, x)
+        if key[0] == "o":
+            offsets = [step * RING_GAP for step in range(TRIES)]
+        else:
+            around = [stored.get(other) or placed.get(other) for other in neighbours.get(key, [])]
+            around = [point for point in around if point]
+            if around:
+                angle = _mean_angle([math.atan2(py, px) for px, py in around])
+            offsets = [LANE * ((step + 1) // 2) * (-1) ** step for step in range(TRIES)]
+            offsets = [offset for offset in offsets if radius + offset > LANE]
+        spot = None
+        for offset in offsets:
+            candidate = (
+                round((radius + offset) * math.cos(angle), 1),
+                round((radius + offset) * math.sin(angle), 1),
+            )
+            if grid.free(candidate):
+                spot = candidate
+                break
+        if spot is None:  # crowded all the way out: overlap rather than search on
+            spot = (round(radius * math.cos(angle), 1), round(radius * math.sin(angle), 1))
+        placed[key] = spot
+        grid.add(spot)
+    return placed

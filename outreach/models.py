@@ -1,7 +1,7 @@
 """The approach of a new partner (docs/rules.md, "The network map and the approach pack"):
 the partnership's own texts for the invitation letter and the flyer, and the approach steps
-of the guide ticked per organisation from a contact moment. The network map has no model:
-its positions are computed from the data, the same every time (outreach/layout.py)."""
+of the guide ticked per organisation from a contact moment, and where each node of the
+network map stands (computed on the server, outreach/layout.py, and kept: MapLayout)."""
 
 from django.conf import settings
 from django.db import models
@@ -99,3 +99,30 @@ class ApproachStep(models.Model):
 
     def __str__(self):
         return f"{self.get_step_display()} ({self.organisation_id})"
+
+
+class MapLayout(models.Model):
+    """Where the nodes of a partnership's network map stand, kept so the picture stays put:
+    a new organisation, network or activity is placed beside what stands (outreach/
+    placement.py); everything moves only when a leader asks to arrange the map again."""
+
+    partnership = models.OneToOneField(Partnership, on_delete=models.CASCADE, related_name="+")
+    # {"o12": [x, y], "n3": [x, y], "a7": [x, y]}: o organisation, n network, a activity.
+    positions = models.JSONField(default=dict, blank=True)
+    # Networks and activities placed while nothing was tied to them yet: placed again beside
+    # their organisations once something is.
+    loose = models.JSONField(default=list, blank=True)
+    arranged_at = models.DateTimeField(_("arranged"), default=timezone.now)
+    arranged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    changed_at = models.DateTimeField(_("changed"), default=timezone.now)
+
+    objects = ScopedManager(partnership="partnership")
+
+    class Meta:
+        verbose_name = _("network map layout")
+        verbose_name_plural = _("network map layouts")
+
+    def __str__(self):
+        return str(self.partnership_id)

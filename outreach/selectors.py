@@ -11,7 +11,8 @@ from django.urls import reverse
 
 from activities.models import Activity, Participant
 from cofinancing.models import PLEDGED_AND_UP
-from outreach.layout import positions
+from outreach.layout import Placed
+from outreach.placement import Graph, kept_positions
 from partners.models import (
     BUSINESS_KINDS,
     GOVERNMENT_KINDS,
@@ -64,51 +65,114 @@ def _size(total: Decimal, largest: Decimal) -> int:
     return 18 + round(34 * math.sqrt(float(total / largest)))
 
 
+def graph_of(*, partnership) -> Graph:
+    """The whole map, unfiltered, as the layout reads it (the "arrange again"). Five
+    queries."""
+    networks = list(
+        Network.objects.filter(partnership=partnership).values_list("pk", "name", "code")
+    )
+    organisations = _all_organisations(partnership)
+    memberships = list(
+        NetworkMember.objects.filter(partnership=partnership).values_list(
+            "network_id", "organisation_id"
+        )
+    )
+    activities = list(
+        Activity.objects.filter(partnership=partnership).values_list(
+            "pk", "short_code", "lead_organisation_id"
+        )
+    )
+    return Graph(
+        networks=networks,
+        organisations=organisations,
+        memberships=memberships,
+        activities=[(pk, short_code) for pk, short_code, _lead in activities],
+        ties=_ties(partnership, activities),
+    )
+
+
+def _all_organisations(partnership) -> list[tuple]:
+    return [
+        (pk, kind, name, str(code))
+        for pk, kind, name, code in Organisation.objects.filter(
+            partnership=partnership
+        ).values_list("pk", "kind", "name", "code")
+    ]
+
+
+def _ties(partnership, activities) -> list[tuple[int, int]]:
+    """(activity, organisation): participants and lead organisations."""
+    ties = set(
+        Participant.objects.filter(partnership=partnership).values_list(
+            "activity_id", "organisation_id"
+        )
+    )
+    ties |= {(row[0], row[-1]) for row in activities if row[-1]}
+    return sorted(ties)
+
+
 def map_data(*, partnership, filters: dict) -> dict:
-    """The map's elements as Cytoscape reads them (nodes with a preset position, edges), and
-    counts for the caption. Five queries."""
+    """The map's elements as Cytoscape reads them (nodes with their kept position, edges),
+    and counts for the caption. Six queries (a seventh and a write when nodes were added)."""
     organisations = list(
         organisations_filtered(partnership=partnership, filters=filters).values_list(
             "pk", "code", "name", "kind", "stage", "contribution_total"
         )
     )
     shown = {row[0] for row in organisations}
-    networks = list(
+    all_networks = list(
         Network.objects.filter(partnership=partnership).values_list("pk", "name", "code")
     )
+    networks = all_networks
     if filters.get("network"):
         networks = [row for row in networks if row[0] == filters["network"].pk]
     network_pks = {row[0] for row in networks}
-    memberships = [
-        pair
-        for pair in NetworkMember.objects.filter(partnership=partnership).values_list(
+    all_memberships = list(
+        NetworkMember.objects.filter(partnership=partnership).values_list(
             "network_id", "organisation_id"
         )
-        if pair[0] in network_pks and pair[1] in shown
-    ]
-    activities = list(
+    )
+    memberships = [pair for pair in all_memberships if pair[0] in network_pks and pair[1] in shown]
+    all_activities = list(
         Activity.objects.filter(partnership=partnership).values_list(
             "pk", "short_code", "title", "code", "lead_organisation_id"
         )
     )
-    ties = set(
-        Participant.objects.filter(partnership=partnership).values_list(
-            "activity_id", "organisation_id"
-        )
-    )
-    ties |= {(row[0], row[4]) for row in activities if row[4]}
-    ties = sorted(pair for pair in ties if pair[1] in shown)
+    all_ties = _ties(partnership, all_activities)
+    ties = [pair for pair in all_ties if pair[1] in shown]
+    activities = all_activities
     if any(filters.values()):
         tied = {activity for activity, _ in ties}
         activities = [row for row in activities if row[0] in tied]
 
-    placed = positions(
-        networks=networks,
-        organisations=[(row[0], row[3], row[2], str(row[1])) for row in organisations],
-        memberships=memberships,
-        activities=[(row[0], row[1]) for row in activities],
-        participations=ties,
+    graph = Graph(
+        networks=all_networks,
+        organisations=None
+        if any(filters.values())
+        else [(row[0], row[3], row[2], str(row[1])) for row in organisations],
+        memberships=all_memberships,
+        activities=[(row[0], row[1]) for row in all_activities],
+        ties=all_ties,
     )
+    keys = (
+        {f"n{row[0]}" for row in networks}
+        | {f"a{row[0]}" for row in activities}
+        | {f"o{pk}" for pk in shown}
+    )
+    kept, layout = kept_positions(
+        partnership=partnership,
+        graph=graph,
+        shown=keys,
+        organisations=lambda: _all_organisations(partnership),
+    )
+    placed = {
+        group: {pk: Placed(*kept[f"{letter}{pk}"]) for pk in pks}
+        for group, letter, pks in (
+            ("network", "n", network_pks),
+            ("activity", "a", {row[0] for row in activities}),
+            ("organisation", "o", shown),
+        )
+    }
     slug = partnership.slug
     organisation_url = reverse(
         "partners:organisation-detail", args=[slug, "00000000-0000-0000-0000-000000000000"]
@@ -186,6 +250,7 @@ def map_data(*, partnership, filters: dict) -> dict:
     ]
     return {
         "elements": {"nodes": nodes, "edges": edges},
+        "layout": layout,
         "counts": {
             "organisations": len(organisations),
             "networks": len(networks),

@@ -1,11 +1,13 @@
-"""Writes of the outreach app: the pack's texts and the approach steps."""
+"""Writes of the outreach app: the pack's texts, the approach steps and arranging the
+network map again."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from outreach.models import ApproachStep, ApproachStepKind, PackTexts
+from outreach import placement, selectors
+from outreach.models import ApproachStep, ApproachStepKind, MapLayout, PackTexts
 from outreach.texts import TEXT_FIELDS, check_placeholders
 
 
@@ -66,3 +68,11 @@ def approach_step_untick(*, partnership, organisation, step: str) -> None:
     ApproachStep.objects.filter(
         partnership=partnership, organisation=organisation, step=step
     ).delete()
+
+
+@transaction.atomic
+def map_arrange(*, partnership, user) -> MapLayout:
+    """Place every node of the network map anew, from today's data (a leader's button)."""
+    return placement.arrange(
+        partnership=partnership, graph=selectors.graph_of(partnership=partnership), user=user
+    )

@@ -35,9 +35,19 @@ def network_map(request, tenant):
             "query": request.GET.urlencode(),
             "elements": data["elements"],
             "counts": data["counts"],
+            "layout": data["layout"],
             "gaps": selectors.map_gaps(partnership=tenant.partnership),
         },
     )
+
+
+@partnership_view(need="lead")
+@require_POST
+def network_map_arrange(request, tenant):
+    """Place every node anew; otherwise nodes keep their place and new ones stand beside."""
+    services.map_arrange(partnership=tenant.partnership, user=request.user)
+    messages.success(request, _("The map was arranged again: every node has a new place."))
+    return redirect("outreach:map", slug=tenant.partnership.slug)
 
 
 @partnership_view()

@@ -950,3 +950,193 @@ def test_a_member_of_the_partnership_without_role_changes_is_a_valid_owner(
     assert response.status_code == 302
     with scopes_disabled():
         assert Interaction.objects.get().next_step_owner == colleague
+
+
+# --- Approach steps ticked from a contact moment (outreach, through the form hook) ------------
+
+
+@pytest.fixture
+def english(settings):
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
+
+
+OPEN_STEPS_ONLY = "Choose from the open approach steps of this organisation."
+
+
+def ticks_of(organisation):
+    from outreach.models import ApproachStep
+
+    with scopes_disabled():
+        return dict(
+            ApproachStep.objects.filter(organisation=organisation).values_list(
+                "step", "interaction_id"
+            )
+        )
+
+
+def test_a_contact_moment_ticks_the_approach_steps_chosen_on_its_form(
+    leader_client, leader, organisation
+):
+    form = leader_client.get(create_url(organisation)).context["form"]
+    assert [value for value, _label in form.fields["approach_steps"].choices] == [
+        "first_visit",
+        "school_invitation",
+        "several_levels",
+        "first_activity",
+    ]
+    response = leader_client.post(
+        create_url(organisation), valid_data(approach_steps=["first_visit", "several_levels"])
+    )
+    assert response.status_code == 302
+    with scopes_disabled():
+        moment = Interaction.objects.get()
+    assert ticks_of(organisation) == {"first_visit": moment.pk, "several_levels": moment.pk}
+    # The next moment offers the open steps only.
+    form = leader_client.get(create_url(organisation)).context["form"]
+    assert [value for value, _label in form.fields["approach_steps"].choices] == [
+        "school_invitation",
+        "first_activity",
+    ]
+    # Changing the moment shows its own ticks checked; unchecking one takes it off.
+    update = leader_client.get(moment_url("interaction-update", moment)).context["form"]
+    assert set(update["approach_steps"].value()) == {"first_visit", "several_levels"}
+    response = leader_client.post(
+        moment_url("interaction-update", moment),
+        valid_data(approach_steps=["first_visit", "first_activity"]),
+    )
+    assert response.status_code == 302
+    assert ticks_of(organisation) == {"first_visit": moment.pk, "first_activity": moment.pk}
+
+
+def test_a_committed_organisation_without_ticks_gets_no_step_field_and_a_posted_step_is_ignored(
+    leader_client, organisation
+):
+    with scopes_disabled():
+        organisation.stage = Stage.COMMITTED
+        organisation.save()
+    assert (
+        "approach_steps" not in leader_client.get(create_url(organisation)).context["form"].fields
+    )
+    response = leader_client.post(
+        create_url(organisation), valid_data(approach_steps="first_visit")
+    )
+    assert response.status_code == 302
+    assert ticks_of(organisation) == {}
+
+
+def test_hostile_approach_steps_are_refused_with_a_clear_message_and_nothing_is_saved(
+    leader_client, organisation, partnership, other_partnership, english
+):
+    from outreach.models import ApproachStep
+
+    with scopes_disabled():
+        earlier = InteractionFactory(organisation=organisation)
+        ApproachStep.objects.create(
+            partnership=partnership,
+            organisation=organisation,
+            step="first_visit",
+            interaction=earlier,
+        )
+        neighbour = OrganisationFactory(partnership=partnership)
+        theirs = ApproachStep.objects.create(
+            partnership=partnership,
+            organisation=neighbour,
+            step="school_invitation",
+            interaction=InteractionFactory(organisation=neighbour),
+        )
+        foreign_org = OrganisationFactory(partnership=other_partnership)
+        foreign = ApproachStep.objects.create(
+            partnership=other_partnership,
+            organisation=foreign_org,
+            step="several_levels",
+            interaction=InteractionFactory(organisation=foreign_org),
+        )
+    before = (interaction_count(), ticks_of(organisation))
+    for bad in [
+        "first_visit",  # already ticked from another moment of this organisation
+        str(theirs.pk),  # a tick of another organisation
+        str(foreign.pk),  # a tick of another partnership
+        "nonexistent",
+        "first_visit\x00",
+        "\x00",
+        "x" * 10_000,
+        SCRIPT,
+    ]:
+        response = leader_client.post(
+            create_url(organisation), valid_data(approach_steps=["several_levels", bad])
+        )
+        assert response.status_code == 200, bad[:20]
+        assert response.context["form"].errors["approach_steps"] == [OPEN_STEPS_ONLY]
+        assert SCRIPT not in response.content.decode()
+        assert (interaction_count(), ticks_of(organisation)) == before
+    # Changing a moment with a hostile step changes neither the moment nor the ticks.
+    response = leader_client.post(
+        moment_url("interaction-update", earlier),
+        valid_data(summary="Nieuw", approach_steps=["first_visit", "\x00"]),
+    )
+    assert response.context["form"].errors["approach_steps"] == [OPEN_STEPS_ONLY]
+    with scopes_disabled():
+        earlier.refresh_from_db()
+    assert earlier.summary != "Nieuw" and ticks_of(organisation) == before[1]
+    with scopes_disabled():
+        assert ApproachStep.objects.get(pk=theirs.pk).organisation == neighbour
+        assert ApproachStep.objects.get(pk=foreign.pk).partnership == other_partnership
+
+
+def test_a_step_ticked_elsewhere_meanwhile_undoes_the_whole_save(
+    partnership, organisation, leader, english
+):
+    """Between showing the form and saving it, a colleague ticked the same step from another
+    moment: the new moment is not saved either."""
+    from outreach.models import ApproachStep
+    from partners.forms.interactions import InteractionForm
+    from partners.interaction_extensions import add_errors, save_with_extensions
+
+    with scope(partnership=partnership):
+        form = InteractionForm(
+            valid_data(approach_steps=["school_invitation"]),
+            partnership=partnership,
+            organisation=organisation,
+            user=leader,
+        )
+        assert form.is_valid(), form.errors
+        ApproachStep.objects.create(
+            partnership=partnership,
+            organisation=organisation,
+            step="school_invitation",
+            interaction=InteractionFactory(organisation=organisation),
+        )
+        count = interaction_count()
+        with pytest.raises(ValidationError) as raised:
+            save_with_extensions(
+                form,
+                save=lambda: services.interaction_create(
+                    partnership=partnership,
+                    organisation=organisation,
+                    created_by=leader,
+                    **{name: form.cleaned_data[name] for name in form.Meta.fields},
+                ),
+                user=leader,
+            )
+        add_errors(form, raised.value)
+    assert "in the meantime" in form.errors["approach_steps"][0]
+    assert interaction_count() == count
+
+
+def test_a_planned_contact_moment_cannot_tick_a_step_yet(leader_client, organisation, english):
+    response = leader_client.post(
+        create_url(organisation),
+        valid_data(
+            date=(today() + 3 * DAY).isoformat(),
+            next_step="Bezoek voorbereiden",
+            next_step_due=(today() + 3 * DAY).isoformat(),
+            approach_steps=["first_visit"],
+        ),
+    )
+    assert response.status_code == 200
+    assert "planned contact moment" in response.context["form"].errors["approach_steps"][0]
+    assert interaction_count() == 0 and ticks_of(organisation) == {}

@@ -193,6 +193,152 @@ def test_layout_puts_networks_inside_and_groups_members_around_their_first_netwo
     )
 
 
+# --- Positions kept ------------------------------------------------------------------------
+
+
+def _at(data) -> dict[str, tuple[float, float]]:
+    return {
+        node["data"]["id"]: (node["position"]["x"], node["position"]["y"])
+        for node in data["elements"]["nodes"]
+    }
+
+
+def _layout(partnership):
+    from outreach.models import MapLayout
+
+    return MapLayout.objects.get(partnership=partnership)
+
+
+def test_positions_are_kept_and_read_back_not_computed_again(partnership, no_scopes):
+    region = _region(partnership)
+    first = _at(map_data(partnership=partnership, filters={}))
+    layout = _layout(partnership)
+    assert {key: tuple(point) for key, point in layout.positions.items()} == first
+    # A node moved in the stored layout stays where it was put: the layout is read, not
+    # computed again.
+    key = f"o{region['metal'].pk}"
+    layout.positions[key] = [999.0, -999.0]
+    layout.save()
+    assert _at(map_data(partnership=partnership, filters={}))[key] == (999.0, -999.0)
+    # A filter shows the same positions for the nodes it keeps.
+    filtered = _at(map_data(partnership=partnership, filters={"stage": Stage.PROSPECT}))
+    assert filtered and all(
+        filtered[key] == point for key, point in filtered.items() if key[0] == "o"
+    )
+    assert all(
+        filtered[key] == (999.0, -999.0) if key == f"o{region['metal'].pk}" else first[key]
+        for key in filtered
+    )
+
+
+def test_new_nodes_are_placed_beside_the_others_without_moving_them(partnership, no_scopes):
+    from outreach.layout import MIN_GAP
+
+    region = _region(partnership)
+    before = _at(map_data(partnership=partnership, filters={}))
+    newcomer = OrganisationFactory(partnership=partnership, name="Aaa Nieuw B.V.")
+    NetworkMemberFactory(network=region["techniek"], organisation=newcomer)
+    fair = ActivityFactory(partnership=partnership, short_code="A3", title="Beurs")
+    ParticipantFactory(activity=fair, organisation=newcomer)
+    after = _at(map_data(partnership=partnership, filters={}))
+    assert {key: after[key] for key in before} == before  # nobody moved
+    new = {f"o{newcomer.pk}", f"a{fair.pk}"}
+    assert set(after) == set(before) | new
+    for key in new:
+        assert all(
+            ((after[key][0] - x) ** 2 + (after[key][1] - y) ** 2) ** 0.5 >= MIN_GAP
+            for other, (x, y) in after.items()
+            if other != key
+        )
+    # The activity stands on the side of its one organisation.
+    import math
+
+    o, a = after[f"o{newcomer.pk}"], after[f"a{fair.pk}"]
+    assert abs(math.atan2(o[1], o[0]) - math.atan2(a[1], a[0])) < 0.05
+    assert _layout(partnership).positions[f"a{fair.pk}"] == list(a)
+
+
+def test_an_activity_placed_without_ties_is_placed_again_once_it_has_one(partnership, no_scopes):
+    import math
+
+    region = _region(partnership)
+    before = _at(map_data(partnership=partnership, filters={}))
+    activity = ActivityFactory(partnership=partnership, short_code="A9")
+    lonely = f"a{activity.pk}"
+    with_lonely = _at(map_data(partnership=partnership, filters={}))
+    assert lonely in _layout(partnership).loose  # placed with nothing tied to it
+    ParticipantFactory(activity=activity, organisation=region["town"])
+    after = _at(map_data(partnership=partnership, filters={}))
+    assert lonely not in _layout(partnership).loose
+    town = after[f"o{region['town'].pk}"]
+    angle = lambda p: math.atan2(p[1], p[0])  # noqa: E731
+    assert abs(angle(after[lonely]) - angle(town)) < 0.05
+    assert {key: after[key] for key in before} == before
+    assert with_lonely[lonely] != after[lonely]
+
+
+def test_arrange_again_places_every_node_anew_and_only_a_leader_may(
+    partnership, leader, leader_client, editor, no_scopes
+):
+    from django.test import Client
+
+    editor_client = Client()
+    editor_client.force_login(editor)
+    region = _region(partnership)
+    first = _at(map_data(partnership=partnership, filters={}))
+    layout = _layout(partnership)
+    key = f"o{region['metal'].pk}"
+    layout.positions[key] = [999.0, -999.0]
+    layout.save()
+    url = reverse("outreach:map-arrange", args=["twente"])
+    assert editor_client.post(url).status_code == 403
+    assert _layout(partnership).positions[key] == [999.0, -999.0]
+    page = leader_client.get(reverse("outreach:map", args=["twente"])).content.decode()
+    assert "Arrange the map again" in page and url in page
+    assert (
+        "Arrange the map again"
+        not in editor_client.get(reverse("outreach:map", args=["twente"])).content.decode()
+    )
+    response = leader_client.post(url, follow=True)
+    assert response.status_code == 200
+    assert "arranged again" in " ".join(str(m) for m in response.context["messages"])
+    assert _at(map_data(partnership=partnership, filters={})) == first
+    assert _layout(partnership).arranged_by == leader
+    assert leader_client.get(url).status_code == 405
+
+
+@pytest.mark.parametrize(
+    "stored",
+    [
+        {"o1": "x"},
+        ["not", "a", "dict"],
+        {"o1": [1]},
+        {"o1": ["1", 2]},
+        {"o1": [None, 0]},
+        "garbage",
+    ],
+)
+def test_a_damaged_stored_layout_is_placed_anew_without_an_error(partnership, no_scopes, stored):
+    from outreach.models import MapLayout
+
+    _region(partnership)
+    fresh = _at(map_data(partnership=partnership, filters={}))
+    MapLayout.objects.filter(partnership=partnership).update(positions=stored, loose="x")
+    assert _at(map_data(partnership=partnership, filters={})) == fresh
+
+
+def test_a_deleted_organisation_leaves_the_stored_layout_when_nodes_are_placed_next(
+    partnership, no_scopes
+):
+    region = _region(partnership)
+    map_data(partnership=partnership, filters={})
+    gone = f"o{region['loose'].pk}"
+    region["loose"].delete()
+    OrganisationFactory(partnership=partnership, name="Nieuw")
+    map_data(partnership=partnership, filters={})
+    assert gone not in _layout(partnership).positions
+
+
 @pytest.mark.parametrize(
     ("filters", "expected"),
     [
@@ -303,19 +449,37 @@ def _count_queries(client, url):
     return len(queries)
 
 
-@pytest.mark.parametrize("name", ["outreach:map", "outreach:map-table"])
-def test_map_and_table_run_a_fixed_number_of_queries_for_5_and_2000_organisations(
-    leader_client, partnership, name
+def test_table_runs_a_fixed_number_of_queries_for_5_and_2000_organisations(
+    leader_client, partnership
 ):
     _many(partnership, 0, 5)
-    url = reverse(name, args=["twente"])
+    url = reverse("outreach:map-table", args=["twente"])
     few = _count_queries(leader_client, url)
     _many(partnership, 5, 1995)
-    many = _count_queries(leader_client, url)
-    assert few == many
+    assert _count_queries(leader_client, url) == few
+
+
+@pytest.mark.parametrize("query", ["", "?stage=prospect"])
+def test_map_runs_a_fixed_number_of_queries_for_5_and_2000_organisations(
+    leader_client, partnership, query
+):
+    """The same count when the positions are read as kept, and the same (a few more) when
+    new nodes are placed and written, at 5 and at 2,000 organisations."""
+    url = reverse("outreach:map", args=["twente"]) + query
+    _many(partnership, 0, 5)
+    leader_client.get(url)  # the first layout is stored
+    kept_few = _count_queries(leader_client, url)
+    _many(partnership, 5, 1)  # a node appears: it is placed and written
+    placed_few = _count_queries(leader_client, url)
+    _many(partnership, 6, 1994)
+    placed_many = _count_queries(leader_client, url)
+    kept_many = _count_queries(leader_client, url)
+    assert kept_few == kept_many
+    assert placed_few == placed_many
+    assert kept_few < placed_many <= kept_many + 2  # the write (and, filtered, the organisations)
     with scopes_disabled():
         assert Organisation.objects.filter(partnership=partnership).count() == 2000
-    if name == "outreach:map":
+    if not query:
         response = leader_client.get(url)
         assert response.context["counts"]["organisations"] == 2000
 

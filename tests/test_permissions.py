@@ -624,6 +624,7 @@ MATRIX = [
     # The network map and the approach pack (the context's organisation is in conversation).
     Case("outreach:map", READ, kwargs=("slug",)),
     Case("outreach:map-table", READ, kwargs=("slug",)),
+    Case("outreach:map-arrange", LEAD_POST, method="post", kwargs=("slug",)),
     Case("outreach:pack", READ, kwargs=("slug", "code:organisation")),
     Case("outreach:pack-letter", READ, kwargs=("slug", "code:organisation")),
     Case("outreach:pack-flyer", READ, kwargs=("slug", "code:organisation")),
@@ -676,6 +677,13 @@ MATRIX = [
     # Public pages: reachable without an account.
     Case("update-unsubscribe", everyone(200), kwargs=("token:unsubscribe_token",)),
     Case("update-unsubscribe", everyone(302), method="post", kwargs=("token:unsubscribe_token",)),
+    Case(
+        "update-unsubscribe",
+        everyone(200),
+        method="post",
+        kwargs=("token:unsubscribe_token",),
+        data={"List-Unsubscribe": "One-Click"},
+    ),
     Case("sign:page", everyone(200), kwargs=("token:sign_token",)),
     Case("sign:document", everyone(200), kwargs=("token:sign_token",)),
     Case("sign:page-image", everyone(200), kwargs=("token:sign_token", "number:page")),

@@ -225,6 +225,12 @@ def test_each_recipient_gets_one_message_with_the_pdf_and_their_own_unsubscribe_
         assert link.endswith(reverse("update-unsubscribe", kwargs={"token": token}))
         # One of the two contacts sharing the address: each address gets one message.
         assert services.contact_for_token(token).email.lower() == contact.email.lower()
+        # A mail program offers the same link itself and may use it in one POST (RFC 8058).
+        assert message.extra_headers["List-Unsubscribe"] == f"<{link}>"
+        assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+        sent = message.message()
+        assert sent["List-Unsubscribe"] == f"<{link}>"
+        assert sent["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
         [(name, content, mimetype)] = message.attachments
         assert mimetype == "application/pdf" and name.endswith(".pdf")
         assert "Hallo allemaal." in _pdf_text(content)
@@ -294,11 +300,21 @@ def test_mail_server_down_leaves_the_update_sent_and_the_messages_queued_until_i
     queued = Message.objects.filter(kind="partner_update")
     assert queued.count() == 2
     assert all(m.status == Status.QUEUED and m.attempts == 1 and m.last_error for m in queued)
+    # The headers wait with the message in the outbox ...
+    assert all(m.headers["List-Unsubscribe"].startswith("<http") for m in queued)
     server.up()
     later()
     assert "2 sent" in send_queued()
     assert len(mail.outbox) == 2
     assert all(m.status == Status.SENT for m in Message.objects.filter(kind="partner_update"))
+    # ... are sent with the retry, each recipient's own ...
+    for message in mail.outbox:
+        header = message.message()["List-Unsubscribe"]
+        token = header.strip("<>").rstrip("/").rsplit("/", 1)[1]
+        assert services.contact_for_token(token).email == message.to[0]
+        assert message.message()["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    # ... and are erased with the text once delivered (they hold a personal link).
+    assert all(m.headers == {} for m in Message.objects.filter(kind="partner_update"))
 
 
 # Unsubscribe
@@ -335,6 +351,122 @@ def test_a_tampered_or_expired_unsubscribe_link_is_refused(
     time_travel = timezone.now() + services.UNSUBSCRIBE_MAX_AGE + datetime.timedelta(days=1)
     monkeypatch.setattr(signing.time, "time", lambda: time_travel.timestamp())
     response = _english(client).post(reverse("update-unsubscribe", kwargs={"token": token}))
+    assert response.status_code == 400 and "expired" in response.content.decode()
+    contact.refresh_from_db()
+    assert contact.receives_updates
+
+
+ONE_CLICK = {"List-Unsubscribe": "One-Click"}
+
+
+def _one_click_link(partnership, act, settings, leader):
+    """The List-Unsubscribe link of a sent update, as a mail program reads it."""
+    settings.EMAIL_BACKEND = LOCMEM
+    [contact] = _opted_in(partnership, 1)
+    act(services.update_send, update=_draft(partnership, leader), user=leader)
+    [message] = mail.outbox
+    link = message.message()["List-Unsubscribe"].strip("<>")
+    assert link.startswith(settings.SITE_URL)
+    return contact, link.removeprefix(settings.SITE_URL)
+
+
+@pytest.mark.parametrize("encoding", ["urlencoded", "multipart"])
+def test_a_mail_programs_one_click_post_unsubscribes_without_csrf_token_or_cookie(
+    partnership, leader, no_scopes, act, settings, encoding
+):
+    from django.test import Client
+
+    contact, url = _one_click_link(partnership, act, settings, leader)
+    mailer = Client(enforce_csrf_checks=True)  # no cookie, no token: as a mail program posts
+    if encoding == "urlencoded":
+        response = mailer.post(
+            url, "List-Unsubscribe=One-Click", content_type="application/x-www-form-urlencoded"
+        )
+    else:
+        response = mailer.post(url, ONE_CLICK)  # the test client's default: multipart
+    assert response.status_code == 200  # no redirect to follow: the answer is the page
+    assert "You are unsubscribed" in response.content.decode()
+    contact.refresh_from_db()
+    assert not contact.receives_updates
+    again = mailer.post(url, ONE_CLICK)  # idempotent: a second POST changes nothing
+    assert again.status_code == 200
+    assert "already unsubscribed" in again.content.decode()
+    contact.refresh_from_db()
+    assert not contact.receives_updates
+
+
+def test_a_post_without_the_one_click_body_goes_through_the_page_and_its_csrf_check(
+    partnership, leader, no_scopes, act, settings
+):
+    from django.test import Client
+
+    contact, url = _one_click_link(partnership, act, settings, leader)
+    browser = Client(enforce_csrf_checks=True)
+    # Without the body and without the page's token (a forged form elsewhere): refused.
+    for body in ({}, {"List-Unsubscribe": "Two-Clicks"}, {"List-Unsubscribe": "One-Click\x00"}):
+        assert browser.post(url, body).status_code == 403
+    contact.refresh_from_db()
+    assert contact.receives_updates
+    # The GET shows a button and changes nothing (a mail scanner follows links) ...
+    page = browser.get(url)
+    assert page.status_code == 200
+    assert (
+        "<button" in page.content.decode() and 'name="csrfmiddlewaretoken"' in page.content.decode()
+    )
+    contact.refresh_from_db()
+    assert contact.receives_updates
+    # ... and the button posts without the one-click body, with the page's token.
+    token = browser.cookies[settings.CSRF_COOKIE_NAME].value
+    response = browser.post(url, {"csrfmiddlewaretoken": token})
+    assert response.status_code == 302
+    assert "You are unsubscribed" in browser.get(response["Location"]).content.decode()
+    contact.refresh_from_db()
+    assert not contact.receives_updates
+
+
+@pytest.mark.parametrize(
+    "bad",
+    ["x" * 10_000, "abc\x00def", "\x00", "%00", "..", HOSTILE.replace("/", ""), "é" * 500],
+)
+def test_a_hostile_unsubscribe_token_gives_the_clear_page_never_a_500(
+    client, partnership, no_scopes, bad
+):
+    from django.test import Client
+
+    [contact] = _opted_in(partnership, 1)
+    url = reverse("update-unsubscribe", kwargs={"token": bad})
+    for response in (
+        _english(client).get(url),
+        _english(client).post(url),
+        _english(Client(enforce_csrf_checks=True)).post(url, ONE_CLICK),
+    ):
+        assert response.status_code == 400
+        content = response.content.decode()
+        assert "This link is not valid." in content
+        assert HOSTILE not in content
+    contact.refresh_from_db()
+    assert contact.receives_updates
+
+
+def test_an_expired_or_forged_link_refuses_the_one_click_post_too(
+    partnership, no_scopes, monkeypatch
+):
+    from django.test import Client
+
+    [contact] = _opted_in(partnership, 1)
+    mailer = _english(Client(enforce_csrf_checks=True))
+    forged = signing.dumps({"c": contact.code.hex}, salt="another.salt", compress=True)
+    url = reverse("update-unsubscribe", kwargs={"token": forged})
+    response = mailer.post(url, ONE_CLICK)
+    assert response.status_code == 400 and "not valid" in response.content.decode()
+    # Signed right, but for a contact that was deleted since.
+    gone = signing.dumps({"c": "0" * 32}, salt=services.UNSUBSCRIBE_SALT, compress=True)
+    response = mailer.post(reverse("update-unsubscribe", kwargs={"token": gone}), ONE_CLICK)
+    assert response.status_code == 400 and "not valid" in response.content.decode()
+    token = services.unsubscribe_token(contact)
+    time_travel = timezone.now() + services.UNSUBSCRIBE_MAX_AGE + datetime.timedelta(days=1)
+    monkeypatch.setattr(signing.time, "time", lambda: time_travel.timestamp())
+    response = mailer.post(reverse("update-unsubscribe", kwargs={"token": token}), ONE_CLICK)
     assert response.status_code == 400 and "expired" in response.content.decode()
     contact.refresh_from_db()
     assert contact.receives_updates
@@ -533,3 +665,22 @@ def test_the_demo_has_contacts_opted_in_and_one_update_sent_without_any_e_mail(
     assert update.recipients.count() >= 3
     assert not Message.objects.filter(kind="partner_update").exists()
     assert Contact.objects.filter(receives_updates=True).count() >= 3
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"List-Unsubscribe": "<https://x/>\r\nBcc: everyone@example.org"},
+        {"List-Unsubscribe": "<https://x/>\x00"},
+        {"Bcc": "everyone@example.org"},
+        {"Subject": "another"},
+        {"List Unsubscribe": "<https://x/>"},
+        {"X-Long": "x" * 10_000},
+    ],
+)
+def test_the_outbox_refuses_a_header_that_would_inject_or_replace_one(db, headers):
+    from outbox import services as outbox
+
+    with pytest.raises(ValueError):
+        outbox.enqueue("a@example.org", "Onderwerp", "Tekst", headers=headers)
+    assert not Message.objects.exists()

@@ -71,6 +71,16 @@ def unsubscribe_url(token: str) -> str:
     return settings.SITE_URL + reverse("update-unsubscribe", kwargs={"token": token})
 
 
+def unsubscribe_headers(link: str) -> dict[str, str]:
+    """The headers that let a mail program offer "unsubscribe" itself (RFC 2369) and do it
+    with one POST, without opening a page (RFC 8058). No mailto: nobody reads the sender's
+    mailbox to act on it, so only the link that works by itself is offered."""
+    return {
+        "List-Unsubscribe": f"<{link}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+    }
+
+
 def email_text(update, *, name: str, unsubscribe_link: str) -> tuple[str, str]:
     """(subject, body) of the e-mail to one recipient."""
     with translation.override("nl"):

@@ -4,7 +4,7 @@ An update is composed from the period's data as a draft, edited by a leader and 
 `update_send` takes the row lock, moves the update from draft to sent with a conditional
 update (so a double submit or a second worker finds it sent and sends nothing), records every
 recipient and queues one e-mail each in the outbox, with the PDF attached and the recipient's
-own unsubscribe link. All in one transaction: nothing is sent half. When the mail server is
+own unsubscribe link, in the text and in the List-Unsubscribe headers (RFC 8058 one-click). All in one transaction: nothing is sent half. When the mail server is
 down the outbox retries by itself; the update stays sent and no message is lost.
 """
 
@@ -237,10 +237,9 @@ def update_send(*, update: PartnerUpdate, user) -> int:
         for contact in recipients:
             message = None
             if not quiet_mode:
+                link = rendering.unsubscribe_url(unsubscribe_token(contact))
                 subject, body = rendering.email_text(
-                    locked,
-                    name=contact.name,
-                    unsubscribe_link=rendering.unsubscribe_url(unsubscribe_token(contact)),
+                    locked, name=contact.name, unsubscribe_link=link
                 )
                 (message,) = outbox.enqueue(
                     contact.email,
@@ -250,6 +249,7 @@ def update_send(*, update: PartnerUpdate, user) -> int:
                     about=locked,
                     tenant_id=locked.partnership_id,
                     attachments=attachments,
+                    headers=rendering.unsubscribe_headers(link),
                 )
             UpdateRecipient.objects.create(
                 partnership_id=locked.partnership_id,

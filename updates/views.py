@@ -1,12 +1,14 @@
 """The partner update pages (docs/rules.md §29): every member reads the updates, leaders
 compose, edit and send them. The unsubscribe page is public: a signed link, no login; GET
-only asks, the POST button unsubscribes (a mail scanner that follows links changes nothing)."""
+only asks, the POST button unsubscribes (a mail scanner that follows links changes nothing),
+and a mail program's one-click POST (RFC 8058) unsubscribes without the page."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from partners.tenancy import partnership_view
@@ -159,14 +161,25 @@ def update_send(request, tenant, code):
     )
 
 
-@require_http_methods(["GET", "POST"])
-def unsubscribe(request, token):
+def _refused(request, error: ValidationError):
+    return render(
+        request, "updates/unsubscribe.html", {"error": " ".join(error.messages)}, status=400
+    )
+
+
+def is_one_click(request) -> bool:
+    """The POST a mail program sends for the List-Unsubscribe-Post header (RFC 8058): its
+    form body says List-Unsubscribe=One-Click (urlencoded or multipart alike)."""
+    return request.method == "POST" and request.POST.get("List-Unsubscribe") == "One-Click"
+
+
+@csrf_protect
+def _unsubscribe_page(request, token):
+    """GET asks, the page's button POSTs (with its CSRF token) and then redirects."""
     try:
         contact = services.contact_for_token(token)
     except ValidationError as error:
-        return render(
-            request, "updates/unsubscribe.html", {"error": " ".join(error.messages)}, status=400
-        )
+        return _refused(request, error)
     if request.method == "POST":
         # Post, then redirect: a reload does not post again, and the page says what happened.
         changed = services.unsubscribe(contact=contact)
@@ -176,4 +189,26 @@ def unsubscribe(request, token):
         request,
         "updates/unsubscribe.html",
         {"contact": contact, "posted": done in ("0", "1"), "changed": done == "1"},
+    )
+
+
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request, token):
+    """The link in the update and its List-Unsubscribe header. Only the one-click POST of a
+    mail program is exempt from the CSRF check: it carries no cookie, and the signed token
+    in the address is what proves it comes from the e-mail. It unsubscribes at once and
+    answers with the page (no redirect to follow). Everything else goes through the page,
+    CSRF-checked as usual."""
+    if not is_one_click(request):
+        return _unsubscribe_page(request, token)
+    try:
+        contact = services.contact_for_token(token)
+    except ValidationError as error:
+        return _refused(request, error)
+    changed = services.unsubscribe(contact=contact)
+    return render(
+        request,
+        "updates/unsubscribe.html",
+        {"contact": contact, "posted": True, "changed": changed},
     )

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from partners.interaction_extensions import extend_form
 from partners.models import Contact, Interaction, Organisation, Partnership
 from partners.services.interactions import interaction_rules
 
@@ -78,6 +79,13 @@ class InteractionForm(forms.ModelForm):
             self.initial.setdefault("date", self.today)
             if user is not None:
                 self.initial.setdefault("members", [user.pk])
+        # Fields of the apps above partners (outreach's approach steps), after ours.
+        extend_form(
+            self,
+            partnership=partnership,
+            organisation=organisation,
+            interaction=self.instance if self.instance.pk else None,
+        )
 
     def clean(self):
         cleaned = super().clean()

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from partners.followups import followup_sections
 from partners.forms.interactions import FollowUpFilter, InteractionForm
+from partners.interaction_extensions import add_errors, save_with_extensions
 from partners.models import Interaction, Organisation
 from partners.selectors import interactions as selectors
 from partners.services import interactions as services
@@ -44,14 +45,18 @@ def interaction_create(request, tenant, code):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.interaction_create(
-                partnership=tenant.partnership,
-                organisation=organisation,
-                created_by=request.user,
-                **{field: form.cleaned_data[field] for field in FORM_FIELDS},
+            save_with_extensions(
+                form,
+                save=lambda: services.interaction_create(
+                    partnership=tenant.partnership,
+                    organisation=organisation,
+                    created_by=request.user,
+                    **{field: form.cleaned_data[field] for field in FORM_FIELDS},
+                ),
+                user=request.user,
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            add_errors(form, error)
         else:
             messages.success(
                 request,
@@ -83,13 +88,17 @@ def interaction_update(request, tenant, code):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.interaction_update(
-                interaction=interaction,
+            save_with_extensions(
+                form,
+                save=lambda: services.interaction_update(
+                    interaction=interaction,
+                    user=request.user,
+                    **{field: form.cleaned_data[field] for field in FORM_FIELDS},
+                ),
                 user=request.user,
-                **{field: form.cleaned_data[field] for field in FORM_FIELDS},
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            add_errors(form, error)
         else:
             messages.success(
                 request,

@@ -53,6 +53,14 @@ def test_open_the_map_filter_it_click_a_node_and_read_the_table(
     _drawn(page)
     a11y()
     expect(page.get_by_role("heading", name="Gaps")).to_be_visible()
+    # The positions are kept; the leader may arrange the map again.
+    expect(page.locator("#map-layout")).to_contain_text("Every node keeps its place")
+    page.get_by_role("button", name="Arrange the map again").click()
+    expect(page.get_by_role("status").or_(page.get_by_role("alert")).first).to_contain_text(
+        "arranged again"
+    )
+    _drawn(page)
+    a11y()
 
     page.get_by_label("Kind").select_option(label="vmbo school")
     page.get_by_role("button", name="Filter", exact=True).click()
@@ -106,6 +114,21 @@ def test_tick_a_step_edit_the_texts_and_download_the_approach_pack(
     )
     a11y()
     expect(approach).to_contain_text("2 of 4 steps of the guide done")
+
+    # A contact moment ticks a step from its own form: only the open steps are offered.
+    page.get_by_role("link", name="Log contact moment").click()
+    a11y()
+    steps = page.get_by_role("group", name=re.compile("This moment ticks approach steps"))
+    expect(steps.get_by_label("Talks with several levels of the company")).to_have_count(0)
+    page.get_by_label("Kind").select_option("visit_school")
+    page.get_by_label("Summary").fill("Eerste gastles samen gegeven.")
+    steps.get_by_label("A first small activity together").check()
+    page.get_by_role("button", name="Save contact moment").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(PROSPECT)
+    a11y()
+    approach = page.locator("section", has=page.get_by_role("heading", name="Approach"))
+    expect(approach).to_contain_text("3 of 4 steps of the guide done")
+    expect(approach.locator("[data-step=first_activity]")).to_contain_text("Done")
 
     approach.get_by_role("link", name="Approach pack").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(PROSPECT)
