@@ -121,3 +121,15 @@ def test_every_field_without_a_label_of_its_own_is_translated():
         if field.name.replace("_", " ") not in FIELD_NAMES
     }
     assert not missing, f"add their names to sterk/admin_labels.py FIELD_NAMES: {missing}"
+
+
+def test_a_searchable_select_says_nothing_found_in_the_page_language(leader_client, partnership):
+    from tests.factories import BudgetFactory
+
+    BudgetFactory(partnership=partnership)
+    url = reverse("cofinancing:contribution-create", kwargs={"slug": partnership.slug})
+    with translation.override("en"):
+        page = leader_client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    # tom-select's English default is replaced by this text (static/js/remote-select.js).
+    assert 'data-remote-options="' in page
+    assert re.search(r'data-no-results="[^"]*%s[^"]*"', page)
