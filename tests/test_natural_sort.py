@@ -146,3 +146,11 @@ def test_an_import_that_renames_keeps_the_order(partnership, leader):
     item.action = CHANGED
     _write(Activity, [item], ("short_code", "sort_key"), build=None, refs=lambda i: {}, user=leader)
     assert _codes(Activity.objects.filter(partnership=partnership))[0] == "a00"
+
+
+def test_the_agreement_lists_activities_naturally(partnership):
+    from agreements.snapshot import build_snapshot
+
+    _make(partnership)
+    activities = build_snapshot(partnership=partnership)["activities"]
+    assert [activity["code"] for activity in activities] == EXPECTED
