@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from activities.models import Activity, Evaluation, Goal, Participant, Result
@@ -30,7 +31,7 @@ class GoalAdmin(admin.ModelAdmin):
 @admin.register(Activity)
 class ActivityAdmin(SimpleHistoryAdmin):
     list_display = [
-        "short_code",
+        "code_in_order",
         "title",
         "partnership",
         "form",
@@ -46,6 +47,12 @@ class ActivityAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["partnership", "lead_organisation", "goals"]
     readonly_fields = ["code", "created_at"]
     inlines = [ParticipantInline, ResultInline]
+    ordering = ["sort_key", "pk"]
+
+    @admin.display(description=_("code"), ordering="sort_key")
+    def code_in_order(self, activity):
+        """The code, sorting A2 before A10 when its column header is clicked."""
+        return activity.short_code
 
 
 @admin.register(Participant)

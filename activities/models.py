@@ -10,7 +10,34 @@ from django_scopes import ScopedManager
 from simple_history.models import HistoricalRecords
 
 from partners.models import Organisation, Partnership
+from sterk.sorting import SORT_KEY_LENGTH, stored_sort_key
 from sterk.validators import validate_single_line
+
+
+class NaturalSortKeyField(models.CharField):
+    """The natural order of another field (sterk/sorting.py), set on every save.
+
+    Computed in pre_save, which save() and bulk_create() both call, so a list ordered by
+    this column puts A2 before A10 on PostgreSQL and SQLite alike. bulk_update() does not
+    call it: the importer lists the field and sets it (cofinancing/importer/apply.py).
+    """
+
+    def __init__(self, *args, source="short_code", **kwargs):
+        self.source = source
+        kwargs.setdefault("max_length", SORT_KEY_LENGTH)
+        kwargs.setdefault("editable", False)
+        kwargs.setdefault("default", "")
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self):
+        name, path, args, kwargs = super().deconstruct()
+        kwargs["source"] = self.source
+        return name, path, args, kwargs
+
+    def pre_save(self, model_instance, add):
+        value = stored_sort_key(getattr(model_instance, self.source))
+        setattr(model_instance, self.attname, value)
+        return value
 
 
 class GoalHorizon(models.TextChoices):
@@ -91,6 +118,8 @@ class Activity(models.Model):
         help_text=_("Short and unique in the partnership, e.g. A7."),
         validators=[validate_single_line],
     )
+    # A2 before A10: lists order by this, never by short_code itself.
+    sort_key = NaturalSortKeyField(_("sort key"), source="short_code")
     title = models.CharField(_("title"), max_length=200, validators=[validate_single_line])
     description = models.TextField(_("description"), max_length=5000, blank=True)
     form = models.PositiveSmallIntegerField(
@@ -128,13 +157,14 @@ class Activity(models.Model):
     other_funding_note = models.TextField(_("note on other funding"), max_length=2000, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
-    history = HistoricalRecords(m2m_fields=[goals])
+    history = HistoricalRecords(m2m_fields=[goals], excluded_fields=["sort_key"])
     objects = ScopedManager(partnership="partnership")
 
     class Meta:
         verbose_name = _("activity")
         verbose_name_plural = _("activities")
-        ordering = ["short_code"]
+        ordering = ["sort_key", "pk"]
+        indexes = [models.Index(fields=["partnership", "sort_key"], name="activity_natural_order")]
         constraints = [
             models.UniqueConstraint(
                 Lower("short_code"),
@@ -153,6 +183,12 @@ class Activity(models.Model):
 
     def __str__(self):
         return f"{self.short_code} {self.title}"
+
+    def save(self, *args, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "short_code" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "sort_key"}
+        super().save(*args, **kwargs)
 
 
 class Participant(models.Model):

@@ -13,7 +13,7 @@ def organisation_activities(*, tenant, organisation):
         Activity.objects.filter(partnership=tenant.partnership)
         .filter(Q(lead_organisation=organisation) | Q(participants__organisation=organisation))
         .distinct()
-        .order_by("start_date", "short_code")
+        .order_by("start_date", "sort_key", "pk")
     )
     tasks = {
         p.activity_id: p

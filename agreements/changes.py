@@ -44,6 +44,13 @@ _SIGNATORY_DETAILS = (
     "evidence_source", "evidence_reference", "evidence_date", "checked_by", "checked_at",
 )  # fmt: skip
 _COFINANCING_FIGURES = ("total_costs", "base_amount", "required", "business_total", "met")
+# Whole sentences per figure, so a translation never mixes in a key like "base amount".
+_FIGURE_TEXTS = {
+    "total_costs": lambda: _("Cofinancing, total costs: %(old)s → %(new)s."),
+    "base_amount": lambda: _("Cofinancing, base amount: %(old)s → %(new)s."),
+    "required": lambda: _("Cofinancing, amount required: %(old)s → %(new)s."),
+    "business_total": lambda: _("Cofinancing, business total: %(old)s → %(new)s."),
+}
 
 
 @dataclass(frozen=True)
@@ -166,8 +173,7 @@ def _amount_changes(old, new, old_parties, new_parties) -> list[Change]:
                 _("The share is now met.") if after.get("met") else _("The share is no longer met.")
             )
         else:
-            text = _("Cofinancing %(figure)s: %(old)s → %(new)s.") % {
-                "figure": figure.replace("_", " "),
+            text = _FIGURE_TEXTS[figure]() % {
                 "old": _euro(before.get(figure)),
                 "new": _euro(after.get(figure)),
             }

@@ -182,7 +182,7 @@ def load_agreement_data(*, partnership: Partnership) -> AgreementData:
     activities = list(
         Activity.objects.filter(partnership=partnership)
         .prefetch_related("goals")
-        .order_by("short_code", "title", "pk")
+        .order_by("sort_key", "title", "pk")
     )
     return AgreementData(
         partnership=partnership,

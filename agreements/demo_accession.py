@@ -59,7 +59,7 @@ def _newcomer(partnership, user) -> Organisation:
         checked_by=user,
         checked_at=timezone.now(),
     )
-    activity = Activity.objects.filter(partnership=partnership).order_by("short_code").first()
+    activity = Activity.objects.filter(partnership=partnership).order_by("sort_key", "pk").first()
     Participant.objects.create(
         partnership=partnership,
         activity=activity,

@@ -24,6 +24,7 @@ from agreements.data import AgreementData, PartyData, load_agreement_data
 from cofinancing.models import ContributionStatus
 from partners.models import SCHOOL_KINDS, Authority, OrganisationKind, Partnership, Stage
 from sterk.money import format_euro
+from sterk.sorting import natural_key
 
 COMMITTED_STAGES = (Stage.COMMITTED, Stage.SIGNED)
 
@@ -325,7 +326,8 @@ def _task_items(party: PartyData, slug: str) -> list[ReadinessItem]:
             ),
         )
         for participant in sorted(
-            party.participants, key=lambda p: (p.activity.short_code.lower(), str(p.activity.code))
+            party.participants,
+            key=lambda p: (natural_key(p.activity.short_code), str(p.activity.code)),
         )
         if not participant.tasks.strip()
     ]

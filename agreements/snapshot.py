@@ -27,6 +27,7 @@ from cofinancing.statements.lines import dutch_number
 from cofinancing.valuation import AMOUNT_KINDS, ROOM
 from partners.models import Authority, OrganisationKind, Partnership
 from sterk.money import ZERO, format_euro
+from sterk.sorting import natural_key
 
 SCHEMA = 1
 
@@ -126,7 +127,7 @@ def _activities(data: AgreementData) -> list[dict]:
                 "participants": sorted(names.get(activity.pk, ())),
             }
         )
-    return sorted(activities, key=lambda a: (a["code"].lower(), a["title"], a["participants"]))
+    return sorted(activities, key=lambda a: (natural_key(a["code"]), a["title"], a["participants"]))
 
 
 def _budget(data: AgreementData) -> dict | None:

@@ -7,6 +7,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
@@ -65,7 +66,8 @@ class BundleBuild(models.Model):
         indexes = [models.Index(fields=["partnership", "-built_at"])]
 
     def __str__(self):
-        return f"{self.year or _('the period')} ({self.built_at:%Y-%m-%d %H:%M})"
+        built = formats.date_format(timezone.localtime(self.built_at), "j F Y H:i")
+        return f"{self.year or _('the period')} ({built})"
 
     @property
     def percent_done(self) -> int:

@@ -83,7 +83,7 @@ def export_workbook(*, partnership, budget: Budget) -> bytes:
     activities = list(
         Activity.objects.filter(partnership=partnership)
         .select_related("lead_organisation")
-        .order_by("short_code", "pk")
+        .order_by("sort_key", "pk")
     )
     # Within one organisation, year and kind in the order they were entered (pk), so an
     # import recreates them in that order too.

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
 
-from sterk.money import MAX_AMOUNT, ZERO, round_money, to_decimal
+from sterk.money import MAX_AMOUNT, ZERO, format_euro, round_money, to_decimal
 
 MONEY = "money"
 LABOUR = "labour"
@@ -158,7 +158,7 @@ def value_of(item: ValuationInput, *, default_rate: Decimal) -> Decimal:
             fail(
                 "rate_justification",
                 _("A rate other than the scheme's € %(rate)s per hour needs a justification.")
-                % {"rate": default_rate},
+                % {"rate": format_euro(default_rate, symbol=False)},
             )
         elif rate != default_rate and not is_sentence(item.rate_justification):
             fail(

@@ -198,7 +198,7 @@ class _Governance:
         activities = list(
             Activity.objects.filter(partnership=self.partnership)
             .select_related("lead_organisation")
-            .order_by("short_code")
+            .order_by("sort_key", "pk")
         )
         primary = {
             c.organisation_id: c

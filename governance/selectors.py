@@ -133,7 +133,7 @@ def matrix_rows(*, partnership: Partnership, activities, goals) -> dict[str, lis
 
 
 def matrix_activities(*, partnership: Partnership) -> QuerySet[Activity]:
-    return Activity.objects.filter(partnership=partnership).order_by("short_code", "pk")
+    return Activity.objects.filter(partnership=partnership).order_by("sort_key", "pk")
 
 
 def matrix_goals(*, partnership: Partnership) -> QuerySet[Goal]:

@@ -16,6 +16,8 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass
 
+from sterk.sorting import natural_key
+
 ORGANISATION_SPACING = 34.0  # px along a ring between two organisations
 RING_GAP = 34.0
 NETWORK_RADIUS = 160.0
@@ -96,7 +98,7 @@ def positions(
             angles_by_activity[activity_pk].append(angle_of[organisation_pk])
     activity_at: dict[int, Placed] = {}
     band = (NETWORK_RADIUS + ring_radius) / 2
-    ordered_activities = sorted(activities, key=lambda a: (a[1], a[0]))
+    ordered_activities = sorted(activities, key=lambda a: (natural_key(a[1]), a[0]))
     for index, (pk, _short_code) in enumerate(ordered_activities):
         if angles_by_activity[pk]:
             angle = _mean_angle(angles_by_activity[pk])

@@ -62,7 +62,7 @@ def pack_context(*, partnership, organisation, texts: dict[str, str] | None = No
     goals = list(Goal.objects.filter(partnership=partnership).order_by("title", "pk"))
     examples = defaultdict(list)
     joinable = []
-    for activity in Activity.objects.filter(partnership=partnership).order_by("short_code", "pk"):
+    for activity in Activity.objects.filter(partnership=partnership).order_by("sort_key", "pk"):
         if activity.status in JOINABLE:
             joinable.append(activity)
         if activity.status != ActivityStatus.CANCELLED:

@@ -24,6 +24,7 @@ from partners.models import (
     Sector,
     Stage,
 )
+from sterk.sorting import natural_key
 
 COMMITTED_STAGES = (Stage.COMMITTED, Stage.SIGNED)
 ZERO = Decimal("0.00")
@@ -326,7 +327,7 @@ def map_table_rows(*, organisations) -> list[dict]:
             "organisation": organisation,
             "networks": networks[organisation.pk],
             "activities": sorted(
-                activities[organisation.pk].values(), key=lambda row: row["short_code"]
+                activities[organisation.pk].values(), key=lambda row: natural_key(row["short_code"])
             ),
         }
         for organisation in organisations

@@ -145,10 +145,13 @@ class OrganisationAdmin(SimpleHistoryAdmin):
         "sector",
         "stage",
         "city",
-        "counts_as_business",
+        "business",
         "relationship_owner",
     ]
-    list_filter = ["partnership", "kind", "sector", "stage", "counts_as_business"]
+    list_filter = [
+        "partnership", "kind", "sector", "stage",
+        ("counts_as_business", admin.BooleanFieldListFilter),
+    ]  # fmt: skip
     search_fields = ["name", "kvk_number", "brin_code", "city"]
     list_select_related = ["partnership", "relationship_owner", "belongs_to"]
     autocomplete_fields = ["partnership", "relationship_owner", "belongs_to"]
@@ -157,6 +160,11 @@ class OrganisationAdmin(SimpleHistoryAdmin):
         "business_approved_at", "business_approved_via",
     ]  # fmt: skip
     inlines = [LocationInline, ContactInline, NetworkMemberInline, StageChangeInline]
+
+    @admin.display(boolean=True, description=_("counts as business"), ordering="counts_as_business")
+    def business(self, organisation):
+        """A yes/no icon: the generated column itself would show True or False."""
+        return organisation.counts_as_business
 
     def save_model(self, request, obj, form, change):
         # An override set or changed here is approved by the admin who saved it (§4).

@@ -13,6 +13,7 @@ JavaScript or the page with the organisation (its links lead to the filtered lis
 from django import forms
 from django.forms.models import ModelChoiceIterator
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 OPTIONS_LIMIT = 20
 
@@ -33,6 +34,12 @@ class _RemoteOptions:
         super().__init__(*args, **kwargs)
         if url:
             self.attrs["data-remote-options"] = url
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        # tom-select's own "No results found" is English: the page says it in its language.
+        context["widget"]["attrs"]["data-no-results"] = _("Nothing found for “%s”.")
+        return context
 
     def optgroups(self, name, value, attrs=None):
         choices = self.choices

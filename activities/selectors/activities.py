@@ -22,6 +22,7 @@ from activities.models import (
 from partners.models import Organisation, Partnership
 from partners.options import matching
 from partners.widgets import OPTIONS_LIMIT
+from sterk.sorting import natural_key
 
 
 def partnership_goals(*, partnership: Partnership) -> QuerySet[Goal]:
@@ -49,7 +50,7 @@ def activity_list(*, partnership: Partnership) -> QuerySet[Activity]:
                 ),
             ),
         )
-        .order_by("start_date", "short_code", "pk")
+        .order_by("start_date", "sort_key", "pk")
     )
 
 
@@ -83,7 +84,7 @@ class GoalGroup:
 
 
 def _sort_key(activity: Activity):
-    return (activity.start_date is None, activity.start_date, activity.short_code.lower())
+    return (activity.start_date is None, activity.start_date, natural_key(activity.short_code))
 
 
 def _by_year(activities: list[Activity]) -> list[YearGroup]:
@@ -211,7 +212,7 @@ def activity_options(*, partnership: Partnership, words: list[str]) -> list[tupl
     word, by code: (id, "code title") pairs, one query."""
     rows = (
         matching(Activity.objects.filter(partnership=partnership), words, ("short_code", "title"))
-        .order_by("short_code", "title", "pk")
+        .order_by("sort_key", "title", "pk")
         .values_list("pk", "short_code", "title")[:OPTIONS_LIMIT]
     )
     return [(pk, f"{code} {title}") for pk, code, title in rows]

@@ -113,7 +113,7 @@ def goal_activities(*, goal: Goal) -> QuerySet[Activity]:
     return (
         Activity.objects.filter(partnership=goal.partnership_id, goals=goal)
         .select_related("lead_organisation")
-        .order_by("short_code", "pk")
+        .order_by("sort_key", "pk")
     )
 
 

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from activities.models import EVALUATION_QUESTIONS, Evaluation
 from partners.models import Membership, Organisation, Partnership
+from sterk.dates import long_date
 
 MAX_YEARS_AHEAD = 1
 MAX_YEARS_BACK = 10
@@ -47,12 +48,12 @@ def evaluation_rules(*, date: datetime.date | None, today: datetime.date) -> Non
         raise ValidationError(
             {
                 "date": _("An evaluation round can be planned at most a year ahead (%(latest)s).")
-                % {"latest": latest.isoformat()}
+                % {"latest": long_date(latest)}
             }
         )
     if date < earliest:
         raise ValidationError(
-            {"date": _("Enter a date after %(earliest)s.") % {"earliest": earliest.isoformat()}}
+            {"date": _("Enter a date after %(earliest)s.") % {"earliest": long_date(earliest)}}
         )
 
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from activities.models import Activity, ActivityStatus, Goal, Result, ResultKind
 from activities.services.goals import check_text_lengths
 from partners.services.interactions import date_bounds
+from sterk.dates import long_date
 
 FIELDS = ("date", "kind", "description", "goal", "value", "celebrated")
 
@@ -42,7 +43,7 @@ def result_rules(
         if not earliest <= date <= latest:
             errors.setdefault("date", []).append(
                 _("Enter a date between %(earliest)s and %(latest)s.")
-                % {"earliest": earliest.isoformat(), "latest": latest.isoformat()}
+                % {"earliest": long_date(earliest), "latest": long_date(latest)}
             )
         elif date > today and activity.status == ActivityStatus.CANCELLED:
             errors.setdefault("date", []).append(

@@ -144,7 +144,7 @@ class CostLineForm(_LineForm):
             self.initial.setdefault("eligible", "yes")
         self.fields["activity"].queryset = Activity.objects.filter(
             partnership=budget.partnership_id
-        ).order_by("short_code", "title")
+        ).order_by("sort_key", "title", "pk")
         self.fields["activity"].label_from_instance = lambda a: f"{a.short_code} {a.title}"
         if self.instance.activity_id is not None:
             # The model's initial is the activity's pk; the choices are keyed by its code.

@@ -23,6 +23,7 @@ from cofinancing.importer.result import CHANGED, CREATED, UNCHANGED
 from cofinancing.models import Budget, Contribution, CostLine, FundingLine
 from cofinancing.services.statement_voiding import contributions_changed
 from partners.models import ApprovalVia, Organisation, Partnership, StageChange
+from sterk.sorting import stored_sort_key
 
 
 def _write(model, items: list[Planned], fields, *, build, refs, user) -> dict:
@@ -36,6 +37,9 @@ def _write(model, items: list[Planned], fields, *, build, refs, user) -> dict:
         record = item.existing
         for name, value in {**item.fields, **refs(item)}.items():
             setattr(record, name, value)
+        if model is Activity:
+            # bulk_update() skips the field's pre_save: keep A2 before A10 (sterk/sorting.py).
+            record.sort_key = stored_sort_key(record.short_code)
         changed.append(record)
     if new:
         new = bulk_create_with_history(new, model, default_user=user)
@@ -128,7 +132,7 @@ def _write_all(plan: Plan, partnership: Partnership, user) -> None:
         _write(
             Activity,
             plan.activities,
-            (*ACTIVITY_FIELDS, "lead_organisation"),
+            (*ACTIVITY_FIELDS, "sort_key", "lead_organisation"),
             build=lambda **fields: Activity(partnership=partnership, **fields),
             refs=lead,
             user=user,

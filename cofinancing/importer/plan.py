@@ -25,6 +25,7 @@ from cofinancing.importer.budget_rows import COST_LINE_FIELDS, FUNDING_LINE_FIEL
 from cofinancing.importer.cells import CellValueError, choice, date, text, whole
 from cofinancing.importer.common import ABSENT, BAD, Planned, name_key, quote
 from cofinancing.importer.contribution_rows import CONTRIBUTION_FIELDS, ContributionRows
+from cofinancing.importer.differences import FieldChange, differences, label_of, show
 from cofinancing.importer.reading import Row
 from cofinancing.importer.result import (
     CHANGED,
@@ -167,15 +168,18 @@ class Planner(ContributionRows, BudgetRows):
                 _("Enter at most %(maximum)s.") % {"maximum": f"{maximum:,.0f}".replace(",", ".")},
             )
 
-    def record(self, sheet, planned: Planned, label: str, *, refs_changed=False) -> Planned:
+    def record(self, sheet, planned: Planned, label: str, *, ref_changes=()) -> Planned:
+        """Created, changed or unchanged; a change lists each field as "label: old → new".
+
+        `ref_changes` are FieldChanges of the references outside `fields` (the lead
+        organisation of an activity)."""
         existing = planned.existing
         counts = self.result.counts[sheet]
+        changes = [] if existing is None else differences(existing, planned.fields)
         if existing is None:
             planned.action = CREATED
             counts.created += 1
-        elif refs_changed or any(
-            getattr(existing, name) != value for name, value in planned.fields.items()
-        ):
+        elif changes or ref_changes:
             planned.action = CHANGED
             counts.changed += 1
         else:
@@ -183,7 +187,13 @@ class Planner(ContributionRows, BudgetRows):
             counts.unchanged += 1
         if planned.action != UNCHANGED:
             self.result.changes.append(
-                RowChange(sheet=sheet, row=planned.row, action=planned.action, label=label)
+                RowChange(
+                    sheet=sheet,
+                    row=planned.row,
+                    action=planned.action,
+                    label=label,
+                    fields=(*changes, *ref_changes),
+                )
             )
         return planned
 
@@ -409,6 +419,7 @@ class Planner(ContributionRows, BudgetRows):
         sheet = ACTIVITIES
         existing = {name_key(a.short_code): a for a in self.activities_db}
         self.activity_keys = set(existing)
+        organisation_names = {o.pk: o.name for o in self.organisations_db}
         planned, seen, matched = [], {}, set()
         for row in self.rows[sheet]:
             before = len(self.result.errors)
@@ -434,15 +445,23 @@ class Planner(ContributionRows, BudgetRows):
             key = name_key(code)
             match = existing.get(key)
             lead_key = name_key(lead) if lead else None
-            refs_changed = False
+            ref_changes = ()
             if match is not None:
                 matched.add(match.pk)
                 lead_now = organisations.get(lead_key) if lead_key else None
                 lead_id = lead_now.pk if lead_now is not None else None
                 # A lead that is new (not yet in the database) is always a change.
-                refs_changed = match.lead_organisation_id != lead_id or (
+                if match.lead_organisation_id != lead_id or (
                     lead_key is not None and lead_now is None
-                )
+                ):
+                    lead_then = organisation_names.get(match.lead_organisation_id)
+                    ref_changes = (
+                        FieldChange(
+                            label_of(Activity, "lead_organisation"),
+                            show(None, lead_then),
+                            show(None, lead),
+                        ),
+                    )
             item = Planned(
                 row=row.number,
                 key=key,
@@ -460,7 +479,7 @@ class Planner(ContributionRows, BudgetRows):
                     else funding,
                 },
             )
-            planned.append(self.record(sheet, item, f"{code} {title}", refs_changed=refs_changed))
+            planned.append(self.record(sheet, item, f"{code} {title}", ref_changes=ref_changes))
         self.result.counts[sheet].untouched = len(self.activities_db) - len(matched)
         return planned
 

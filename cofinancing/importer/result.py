@@ -48,6 +48,8 @@ class RowChange:
     row: int
     action: str  # CREATED or CHANGED
     label: str
+    # What a CHANGED row changes: FieldChanges (cofinancing/importer/differences.py).
+    fields: tuple = ()
 
 
 @dataclass

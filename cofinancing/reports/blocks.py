@@ -2,8 +2,11 @@
 in pairs from the first, so 2025–2028 gives 2025–2026 and 2027–2028; an odd last year is a
 block of its own."""
 
-import re
 from dataclasses import dataclass
+
+from sterk.sorting import natural_key
+
+__all__ = ["Block", "find_block", "natural_key", "scheme_blocks"]
 
 BLOCK_YEARS = 2
 
@@ -41,9 +44,3 @@ def scheme_blocks(scheme) -> list[Block]:
 
 def find_block(scheme, slug: str) -> Block | None:
     return next((block for block in scheme_blocks(scheme) if block.slug == slug), None)
-
-
-def natural_key(code: str) -> tuple:
-    """A2 before A10: digits compare as numbers, the rest without case."""
-    parts = re.split(r"(\d+)", code or "")
-    return tuple(int(part) if index % 2 else part.casefold() for index, part in enumerate(parts))

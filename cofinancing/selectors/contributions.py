@@ -38,7 +38,7 @@ def partnership_organisations(*, partnership: Partnership) -> QuerySet[Organisat
 
 
 def partnership_activities(*, partnership: Partnership) -> QuerySet[Activity]:
-    return Activity.objects.filter(partnership=partnership).order_by("short_code", "title", "pk")
+    return Activity.objects.filter(partnership=partnership).order_by("sort_key", "title", "pk")
 
 
 # --- The list ----------------------------------------------------------------------------

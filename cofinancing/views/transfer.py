@@ -6,6 +6,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cofinancing.exporter import export_filename, export_workbook
@@ -74,13 +75,17 @@ def import_confirm(request, tenant):
             "cofinancing/transfer/import_preview.html",
             {"tenant": tenant, "result": result, "filename": filename},
         )
+    created = sum(c.created for c in result.counts.values())
+    changed = sum(c.changed for c in result.counts.values())
     messages.success(
         request,
-        _("The workbook %(name)s was imported: %(created)d rows created, %(changed)d changed.")
+        _("The workbook %(name)s was imported: %(created)s, %(changed)s.")
         % {
             "name": filename,
-            "created": sum(c.created for c in result.counts.values()),
-            "changed": sum(c.changed for c in result.counts.values()),
+            "created": ngettext("%(count)d row created", "%(count)d rows created", created)
+            % {"count": created},
+            "changed": ngettext("%(count)d changed", "%(count)d changed", changed)
+            % {"count": changed},
         },
     )
     return redirect("cofinancing:overview", slug=tenant.partnership.slug)

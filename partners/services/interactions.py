@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from partners.models import Contact, Interaction, Membership, Organisation, Partnership
+from sterk.dates import long_date
 
 # Further than this from today is a typing error (2062 for 2026), not a real contact moment.
 MAX_YEARS_AWAY = 10
@@ -49,7 +50,7 @@ def interaction_rules(
         if value is not None and not earliest <= value <= latest:
             errors.setdefault(field, []).append(
                 _("Enter a date between %(earliest)s and %(latest)s.")
-                % {"earliest": earliest.isoformat(), "latest": latest.isoformat()}
+                % {"earliest": long_date(earliest), "latest": long_date(latest)}
             )
     if next_step and next_step_due is None:
         errors.setdefault("next_step_due", []).append(_("A next step needs a due date."))

@@ -17,6 +17,16 @@
 
   var language = document.documentElement.lang || "nl";
   var euro = new Intl.NumberFormat(language, { style: "currency", currency: "EUR" });
+  // Axis ticks in whole euros: shorter, so the last one fits inside the canvas.
+  var wholeEuro = new Intl.NumberFormat(language, {
+    style: "currency", currency: "EUR", maximumFractionDigits: 0,
+  });
+  var LONGEST_LABEL = 32;
+
+  function shorten(label) {
+    var text = String(label);
+    return text.length > LONGEST_LABEL ? text.slice(0, LONGEST_LABEL - 1) + "…" : text;
+  }
 
   function readData(canvas) {
     var source = document.getElementById(canvas.dataset.source);
@@ -28,6 +38,15 @@
     } catch (error) {
       return null;
     }
+  }
+
+  // The doughnut's legend: Chart.js's own items, their text shortened so none is clipped.
+  function shortLegend(chart) {
+    var items = window.Chart.overrides.doughnut.plugins.legend.labels.generateLabels(chart);
+    return items.map(function (item) {
+      item.text = shorten(item.text);
+      return item;
+    });
   }
 
   function draw(canvas) {
@@ -50,8 +69,14 @@
     var options = {
       responsive: true,
       maintainAspectRatio: false,
+      // Room on the right for the last axis label, which is centred on the chart's edge.
+      layout: { padding: { right: 24 } },
       plugins: {
-        legend: { display: !bar, position: "bottom" },
+        legend: {
+          display: !bar,
+          position: "bottom",
+          labels: { boxWidth: 12, generateLabels: shortLegend },
+        },
         tooltip: {
           callbacks: {
             label: function (context) {
@@ -64,7 +89,17 @@
     if (bar) {
       options.indexAxis = "y";
       options.scales = {
-        x: { beginAtZero: true, ticks: { callback: function (value) { return euro.format(value); } } },
+        x: {
+          beginAtZero: true,
+          ticks: {
+            maxRotation: 0,
+            autoSkip: true,
+            callback: function (value) { return wholeEuro.format(value); },
+          },
+        },
+        // A long organisation name is shortened on the axis; the tooltip and the table have
+        // it whole.
+        y: { ticks: { callback: function (value) { return shorten(this.getLabelForValue(value)); } } },
       };
     }
     if (window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches) {

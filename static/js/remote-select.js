@@ -27,6 +27,13 @@
       loadThrottle: 250,
       allowEmptyOption: true,
       closeAfterSelect: true,
+      render: {
+        // In the page's language (partners/widgets.py), not tom-select's English.
+        no_results: function (data, escape) {
+          var text = (select.getAttribute("data-no-results") || "%s").replace("%s", data.input);
+          return '<div class="no-results">' + escape(text) + "</div>";
+        },
+      },
       load: function (query, callback) {
         var self = this;
         var separator = url.indexOf("?") === -1 ? "?" : "&";
