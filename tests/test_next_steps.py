@@ -480,3 +480,71 @@ def test_an_editor_of_another_partnership_gets_404(client, leaders_step):
         ).user
     client.force_login(stranger)
     assert client.get(url("next-step-plan", code=leaders_step.code)).status_code == 404
+
+
+@pytest.fixture
+def pages(partnership, organisation):
+    from governance import services as governance
+    from tests.factories import ActivityFactory, BudgetFactory, ContributionFactory
+
+    with scopes_disabled():
+        BudgetFactory(partnership=partnership)
+        activity = ActivityFactory(partnership=partnership, lead_organisation=organisation)
+        contribution = ContributionFactory(organisation=organisation, activity=activity)
+        body = governance.body_create(partnership=partnership, kind="steering_group", name="SG")
+    slug = {"slug": "twente"}
+    return {
+        reverse("activities:activity-detail", kwargs={**slug, "code": activity.code}): {
+            "Edit": ("write", "edit an activity"),
+            "Delete": ("write", "delete an activity"),
+            "Record a result": ("write", "record results"),
+        },
+        reverse("cofinancing:contribution-detail", kwargs={**slug, "code": contribution.code}): {
+            "Edit": ("write", "edit a contribution"),
+            "Cancel contribution": ("write", "cancel a contribution"),
+            "Delete": ("write", "delete a contribution"),
+        },
+        reverse("activities:activity-list", kwargs=slug): {
+            "Add activity": ("write", "add activities"),
+        },
+        reverse("cofinancing:contribution-list", kwargs=slug): {
+            "Add contribution": ("write", "add contributions"),
+        },
+        reverse("governance:body-list", kwargs=slug): {"New body": ("lead", "add bodies")},
+        reverse("governance:body-detail", kwargs={**slug, "code": body.code}): {
+            "New meeting": ("write", "plan meetings"),
+            "Edit body": ("lead", "edit a body"),
+            "Delete body": ("lead", "delete a body"),
+        },
+        reverse("outreach:pack", kwargs={**slug, "code": organisation.code}): {
+            "Edit the texts": ("write", "edit the texts of the approach pack"),
+        },
+    }
+
+
+def expected_reasons(actions: dict, role: str) -> dict:
+    may = {"viewer": {"read"}, "editor": {"read", "write"}, "leader": {"read", "write", "lead"}}
+    sentence = {
+        "write": "Only project leaders and editors can {}.",
+        "lead": "Only a project leader can {}.",
+    }
+    return {
+        label: sentence[need].format(what)
+        for label, (need, what) in actions.items()
+        if need not in may[role]
+    }
+
+
+@pytest.mark.parametrize("role", ["viewer", "editor", "leader"])
+def test_main_pages_show_each_role_the_actions_it_may_not_take_with_the_reason(
+    client, pages, role, request
+):
+    client.force_login(request.getfixturevalue(role))
+    for page, actions in pages.items():
+        response = client.get(page)
+        assert response.status_code == 200, page
+        shown = disabled_buttons(response.content.decode())
+        expected = expected_reasons(actions, role)
+        assert {label: shown.get(label) for label in expected} == expected, page
+        allowed = set(actions) - set(expected)
+        assert not allowed & set(shown), f"{page}: {allowed & set(shown)} shown disabled"

@@ -86,7 +86,8 @@ def plan_rules(
         errors["next_step_due"] = [_("The next step cannot be due in the past.")]
     elif next_step_due > date_bounds(today)[1]:
         errors["next_step_due"] = [
-            _("Enter a date before %(latest)s.") % {"latest": date_format(date_bounds(today)[1])}
+            _("Enter a date no later than %(latest)s.")
+            % {"latest": date_format(date_bounds(today)[1])}
         ]
     if errors:
         raise ValidationError(errors)

@@ -72,10 +72,3 @@ def action(
         "reason": denied,
         "reason_id": f"action-reason-{next(_ids)}" if denied else "",
     }
-
-
-@register.simple_tag
-def may_not(tenant, need: str, what: str = "") -> str:
-    """`{% may_not tenant "lead" _("send agreements") as reason %}`: the reason text, or ""
-    when the member may; for a page that shows the reason with its own markup."""
-    return action_reason(tenant, need, what)
