@@ -3,9 +3,11 @@
 
 import datetime
 import re
+import threading
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection, connections
 from django.urls import reverse
 from django.utils import timezone
 from django_scopes import scopes_disabled
@@ -548,3 +550,74 @@ def test_main_pages_show_each_role_the_actions_it_may_not_take_with_the_reason(
         assert {label: shown.get(label) for label in expected} == expected, page
         allowed = set(actions) - set(expected)
         assert not allowed & set(shown), f"{page}: {allowed & set(shown)} shown disabled"
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="needs PostgreSQL for parallel transactions (SQLite serialises every write)",
+)
+@pytest.mark.django_db(transaction=True)
+def test_simultaneous_submits_of_one_step_plan_one_next_step(partnership, editor, leader):
+    with scopes_disabled():
+        step = InteractionFactory(
+            organisation=OrganisationFactory(partnership=partnership),
+            next_step="Offerte sturen",
+            next_step_due=today(),
+            next_step_owner=leader,
+        )
+    count = 4
+    barrier = threading.Barrier(count)
+    outcomes = []
+
+    def submit():
+        try:
+            with scopes_disabled():
+                fresh = Interaction.objects.select_related("organisation", "partnership").get(
+                    pk=step.pk
+                )
+                barrier.wait(timeout=10)
+                plan(fresh, editor)
+            outcomes.append("planned")
+        except ValidationError as error:
+            outcomes.append(" ".join(error.messages))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=submit) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(outcomes) == sorted(
+        ["planned"] + ["This next step was already marked done: nothing was saved."] * (count - 1)
+    )
+    with scopes_disabled():
+        assert Interaction.objects.filter(next_step="Nabellen over de offerte").count() == 1
+
+
+def test_follow_up_list_runs_as_many_queries_for_5_as_for_60_steps_for_each_role(
+    client, organisation, leader, viewer, editor
+):
+    from django.db import connection as default_connection
+    from django.test.utils import CaptureQueriesContext
+
+    def add(n):
+        with scopes_disabled():
+            for i in range(n):
+                InteractionFactory(
+                    organisation=organisation,
+                    next_step=f"Stap {i}",
+                    next_step_due=today() + (i % 20) * DAY,
+                    next_step_owner=(leader, viewer)[i % 2],
+                )
+
+    def queries(user):
+        client.force_login(user)
+        with CaptureQueriesContext(default_connection) as captured:
+            assert client.get(url("follow-up")).status_code == 200
+        return len(captured)
+
+    add(5)
+    few = {user.pk: queries(user) for user in (viewer, editor)}
+    add(55)
+    assert {user.pk: queries(user) for user in (viewer, editor)} == few
