@@ -219,19 +219,29 @@ def test_follow_up_list_shows_a_viewer_what_they_may_tick_off_and_why_not_the_re
 ):
     client.force_login(viewer)
     html = client.get(url("follow-up")).content.decode()
-    own = html[html.index(f'id="next-step-{viewers_step.code}"') :]
-    own = own[: own.index("</tr>")]
-    assert url("next-step-done", code=viewers_step.code) in own
-    assert disabled_buttons(own) == {
-        "Done, plan the next": "Only project leaders and editors can plan the next step."
-    }
-    other = html[html.index(f'id="next-step-{leaders_step.code}"') :]
-    other = other[: other.index("</tr>")]
-    assert url("next-step-done", code=leaders_step.code) not in other
-    assert disabled_buttons(other) == {
-        "Mark done": "Only the owner of this next step, project leaders and editors can tick "
-        "it off."
-    }
+
+    def row(step):
+        part = html[html.index(f'id="next-step-{step.code}"') :]
+        return part[: part.index("</tr>")]
+
+    # One note above the tables says why; every disabled button in a row points to it.
+    note = (
+        "Only the owner of a next step, project leaders and editors can tick it off; only "
+        "project leaders and editors can plan the next step."
+    )
+    assert disabled_buttons(html) == {"Done, plan the next": note, "Mark done": note}
+    assert url("next-step-done", code=viewers_step.code) in row(viewers_step)
+    assert re.findall(r"data-action-disabled>([^<]*)", row(viewers_step)) == ["Done, plan the next"]
+    assert url("next-step-done", code=leaders_step.code) not in row(leaders_step)
+    assert re.findall(r"data-action-disabled>([^<]*)", row(leaders_step)) == ["Mark done"]
+
+
+def test_follow_up_list_has_no_permission_note_for_an_editor(client, editor, leaders_step):
+    client.force_login(editor)
+    html = client.get(url("follow-up")).content.decode()
+    assert "follow-up-permissions" not in html
+    assert disabled_buttons(html) == {}
+    assert url("next-step-plan", code=leaders_step.code) in html
 
 
 def test_nobody_ticks_off_in_a_renewed_partnership(partnership, viewer, viewers_step):

@@ -54,11 +54,14 @@ def action(
     hidden: str = "",
     allowed=None,
     reason: str = "",
+    describedby: str = "",
 ):
     """An action link (`href`) or one-button POST form (`post`), or, when the role does not
     allow `need`, the disabled button with the reason. `hidden` is read to screen readers
     after the label ("Edit" + " Piet Plain"); `allowed=False` with a `reason` disables the
-    action for a reason other than the role."""
+    action for a reason other than the role. `describedby`, the id of a reason already on
+    the page (one note above a table instead of the same sentence on every row), is used
+    instead of the reason beside the button."""
     denied = action_reason(tenant, need, what)
     if not denied and allowed is not None and not allowed:
         denied = reason or _("This is not possible now.")
@@ -70,5 +73,6 @@ def action(
         "post": post,
         "css": css,
         "reason": denied,
-        "reason_id": f"action-reason-{next(_ids)}" if denied else "",
+        "reason_id": describedby or (f"action-reason-{next(_ids)}" if denied else ""),
+        "shared_reason": bool(describedby),
     }

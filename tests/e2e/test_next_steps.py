@@ -73,13 +73,15 @@ def test_viewer_sees_a_disabled_action_with_the_reason_and_ticks_off_their_own_s
     a11y()
     mark = _row(page, others).get_by_role("button", name=re.compile("^Mark done"))
     expect(mark).to_have_attribute("aria-disabled", "true")
-    expect(mark).to_have_accessible_description(
-        "Only the owner of this next step, project leaders and editors can tick it off."
+    note = (
+        "Only the owner of a next step, project leaders and editors can tick it off; only "
+        "project leaders and editors can plan the next step."
     )
+    expect(page.get_by_text(note)).to_be_visible()
+    expect(mark).to_have_accessible_description(note)
     plan = _row(page, own).get_by_role("button", name=re.compile("^Done, plan the next"))
-    expect(plan).to_have_accessible_description(
-        "Only project leaders and editors can plan the next step."
-    )
+    expect(plan).to_have_attribute("aria-disabled", "true")
+    expect(plan).to_have_accessible_description(note)
     _row(page, own).get_by_role("button", name=re.compile("^Mark done")).click()
     expect(_row(page, own).get_by_role("status")).to_have_text("Done")
     a11y()
