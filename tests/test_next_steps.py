@@ -127,6 +127,10 @@ def test_editor_and_leader_see_add_organisation_active(client, editor, leader, p
 def test_editor_sees_leader_actions_disabled_and_leader_sees_them_active(
     client, editor, leader, partnership
 ):
+    from tests.factories import VersionFactory
+
+    with scopes_disabled():
+        version = VersionFactory(partnership=partnership)
     agreements = reverse("agreements:agreement-list", kwargs={"slug": "twente"})
     client.force_login(editor)
     html = client.get(agreements).content.decode()
@@ -135,9 +139,15 @@ def test_editor_sees_leader_actions_disabled_and_leader_sees_them_active(
         "Only a project leader can renew the partnership."
     )
     assert reasons["Make a version"] == "Only a project leader can make a version of the agreement."
+    send = reverse("agreements:round-send", kwargs={"slug": "twente", "code": version.code})
+    assert reasons["Send for signing"] == (
+        "Only a project leader can send the agreement for signing."
+    )
+    assert send not in html
     client.force_login(leader)
     html = client.get(agreements).content.decode()
     assert "Renew for the next scheme" not in disabled_buttons(html)
+    assert "Send for signing" not in disabled_buttons(html)
     assert reverse("agreements:renewal", kwargs={"slug": "twente"}) in html
 
 
