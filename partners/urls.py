@@ -1,6 +1,14 @@
 from django.urls import path
 
-from partners.views import contacts, interactions, mail, members, networks, organisations
+from partners.views import (
+    contacts,
+    interactions,
+    mail,
+    members,
+    networks,
+    next_steps,
+    organisations,
+)
 
 app_name = "partners"
 
@@ -69,6 +77,11 @@ urlpatterns = [
         name="interaction-delete",
     ),
     path("contact-moments/<uuid:code>/done/", interactions.next_step_done, name="next-step-done"),
+    path(
+        "contact-moments/<uuid:code>/done-and-plan/",
+        next_steps.next_step_plan,
+        name="next-step-plan",
+    ),
     path("follow-up/", interactions.follow_up, name="follow-up"),
     path("gone-quiet/", interactions.gone_quiet, name="gone-quiet"),
     # Members of the partnership

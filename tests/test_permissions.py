@@ -184,7 +184,27 @@ MATRIX = [
     Case("partners:interaction-create", WRITE, kwargs=("slug", "code:organisation")),
     Case("partners:interaction-update", WRITE, kwargs=("slug", "code:interaction")),
     Case("partners:interaction-delete", WRITE, kwargs=("slug", "code:interaction")),
+    # Ticking off a next step: leaders and editors any, a viewer only one they own.
     Case("partners:next-step-done", WRITE_POST, method="post", kwargs=("slug", "code:interaction")),
+    Case(
+        "partners:next-step-done",
+        {**WRITE_POST, "viewer": 302},
+        method="post",
+        kwargs=("slug", "code:viewers_step"),
+    ),
+    Case("partners:next-step-plan", WRITE, kwargs=("slug", "code:viewers_step")),
+    Case(
+        "partners:next-step-plan",
+        WRITE_POST,
+        method="post",
+        kwargs=("slug", "code:viewers_step"),
+        data={
+            "outcome": "Offerte verstuurd.",
+            "kind": "email",
+            "next_step": "Nabellen over de offerte",
+            "next_step_due": "__deadline__",
+        },
+    ),
     Case("partners:follow-up", READ, kwargs=("slug",)),
     Case("partners:gone-quiet", READ, kwargs=("slug",)),
     # Activities, results, goals and evaluations
@@ -728,6 +748,12 @@ def context(partnership, leader, editor, viewer, outsider):
             next_step_due=datetime.date.today(),
             next_step_owner=leader,
         )
+        viewers_step = InteractionFactory(
+            organisation=organisation,
+            next_step="Jaarverslag lezen",
+            next_step_due=datetime.date.today(),
+            next_step_owner=viewer,
+        )
         goal = GoalFactory(partnership=partnership)
         activity = ActivityFactory(partnership=partnership, lead_organisation=organisation)
         activity.goals.add(goal)
@@ -831,6 +857,7 @@ def context(partnership, leader, editor, viewer, outsider):
         "network": network_member.network.code,
         "network_member": network_member.pk,
         "interaction": interaction.code,
+        "viewers_step": viewers_step.code,
         "users": {"viewer": viewer, "editor": editor, "leader": leader, "outsider": outsider},
         "slug": partnership.slug,
         "membership": target.code,

@@ -3,7 +3,7 @@
 import datetime
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,6 +17,7 @@ from partners.interaction_extensions import add_errors, save_with_extensions
 from partners.models import Interaction, Organisation
 from partners.selectors import interactions as selectors
 from partners.services import interactions as services
+from partners.services.next_steps import may_tick_off
 from partners.tenancy import partnership_view
 from sterk.lists import paginate
 from sterk.redirects import safe_next
@@ -137,15 +138,18 @@ def interaction_delete(request, tenant, code):
     )
 
 
-@partnership_view(need="write")
+@partnership_view()
 @require_POST
 def next_step_done(request, tenant, code):
-    """Mark a next step done in one click, or with `undo=1` open it again."""
+    """Mark a next step done in one click, or with `undo=1` open it again. Leaders and
+    editors may for any next step, a viewer for one they own (`may_tick_off`)."""
     interaction = get_object_or_404(
         Interaction.objects.select_related("organisation", "next_step_owner"),
         partnership=tenant.partnership,
         code=code,
     )
+    if not may_tick_off(tenant=tenant, user=request.user, interaction=interaction):
+        raise PermissionDenied
     back = safe_next(request, reverse("partners:follow-up", args=[tenant.partnership.slug]))
     undo = request.POST.get("undo") == "1"
     try:
