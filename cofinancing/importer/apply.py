@@ -23,6 +23,7 @@ from cofinancing.importer.result import CHANGED, CREATED, UNCHANGED
 from cofinancing.models import Budget, Contribution, CostLine, FundingLine
 from cofinancing.services.statement_voiding import contributions_changed
 from partners.models import ApprovalVia, Organisation, Partnership, StageChange
+from sterk import dashboard_cache
 
 
 def _write(model, items: list[Planned], fields, *, build, refs, user) -> dict:
@@ -86,6 +87,8 @@ def apply_plan(plan: Plan, *, user) -> Partnership:
         if plan.budget is None:
             Budget.objects.create(partnership=partnership, scheme=settings.scheme)
         _write_all(plan, partnership, user)
+    # Bulk writes send no signal: the dashboard's kept panels are forgotten here.
+    dashboard_cache.changed(partnership.pk)
     return partnership
 
 
