@@ -265,7 +265,7 @@ def test_the_contribution_form_renders_the_chosen_organisation_and_activity_only
 ):
     with scopes_disabled():
         BudgetFactory(partnership=partnership)
-    grow(partnership, 300)
+    grow(partnership, 600)  # 60 activities: more than partners.widgets.FULL_OPTIONS
     html = leader_client.get(url("cofinancing:contribution-create")).content.decode()
     assert len(organisation_options_of(html, "organisation")) == 1
     assert len(organisation_options_of(html, "activity")) == 1
