@@ -14,7 +14,8 @@ that shares the cache. Every write that may change a figure changes the token:
 - writes that send no signal (QuerySet.update, bulk_create, bulk_update: the import, "mark a
   next step done") call `changed(partnership_id)` themselves.
 
-The token changes at once and again when the transaction commits, so a page computed from the
+A cache that cannot be reached makes the dashboard compute every time (logged), and never
+stops a write. The token changes at once and again when the transaction commits, so a page computed from the
 data before the commit cannot be kept under the new token. Kept panels expire after TIMEOUT
 seconds anyway: a safety net for a write no one announced (a raw SQL fix), not what keeps the
 figures right. The key holds the database's host and name, so two databases on one machine
@@ -24,6 +25,7 @@ This module imports no app (it sits with the sterk helpers, below every app): ap
 `changed`, and it listens to their models by label.
 """
 
+import logging
 import uuid
 from collections.abc import Callable
 from typing import TypeVar
@@ -33,6 +35,7 @@ from django.db import connection, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 T = TypeVar("T")
+logger = logging.getLogger(__name__)
 TIMEOUT = 600
 EVERY_PARTNERSHIP = "all"
 SHARED_MODELS = {"cofinancing.Scheme"}  # rows every partnership's figures depend on
@@ -48,7 +51,10 @@ def _key(*parts) -> str:
 
 
 def _bump(partnership_id) -> None:
-    cache.set(_key("token", partnership_id), uuid.uuid4().hex, None)
+    try:
+        cache.set(_key("token", partnership_id), uuid.uuid4().hex, None)
+    except Exception:  # noqa: BLE001 - a cache server that is down must not stop a write
+        logger.exception("dashboard cache: could not forget partnership %s", partnership_id)
 
 
 def changed(partnership_id) -> None:
@@ -76,12 +82,19 @@ def _token(partnership_id) -> str:
 def cached(partnership_id, variant: tuple, compute: Callable[[], T]) -> T:
     """The kept value of the partnership for `variant` (a tuple of what else it depends on:
     language, role, date), or compute it now and keep it."""
-    tokens = (_token(partnership_id), _token(EVERY_PARTNERSHIP))
-    key = _key("panels", partnership_id, *tokens, *variant)
-    value = cache.get(key)
+    try:
+        tokens = (_token(partnership_id), _token(EVERY_PARTNERSHIP))
+        key = _key("panels", partnership_id, *tokens, *variant)
+        value = cache.get(key)
+    except Exception:  # noqa: BLE001 - without its cache the dashboard is slower, not down
+        logger.exception("dashboard cache: not reachable")
+        return compute()
     if value is None:
         value = compute()
-        cache.set(key, value, TIMEOUT)
+        try:
+            cache.set(key, value, TIMEOUT)
+        except Exception:  # noqa: BLE001
+            logger.exception("dashboard cache: could not keep the panels")
     return value
 
 

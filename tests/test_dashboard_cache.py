@@ -241,3 +241,22 @@ def test_a_commit_forgets_again(partnership, django_capture_on_commit_callbacks)
 @pytest.fixture(autouse=True)
 def _english(settings):
     settings.LANGUAGE_CODE = "en"
+
+
+class BrokenCache:
+    def __getattr__(self, name):
+        def fail(*args, **kwargs):
+            raise ConnectionError("cache server down")
+
+        return fail
+
+
+def test_a_cache_that_is_down_stops_neither_writes_nor_the_dashboard(
+    leader_client, region, monkeypatch, caplog
+):
+    monkeypatch.setattr(dashboard_cache, "cache", BrokenCache())
+    contribution = Contribution.objects.get(organisation=region)
+    contribution.value = D("4321.00")
+    contribution.save()
+    assert "4.321" in panels(leader_client) or "4,321" in panels(leader_client)
+    assert "cache server down" in caplog.text
