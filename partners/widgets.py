@@ -45,6 +45,17 @@ def _ids(values) -> list[int]:
     return ids
 
 
+def matching(queryset, words: list[str], fields: tuple[str, ...]):
+    """Rows where every word is in one of `fields` (icontains: a parameter, never SQL text).
+    Also the options endpoints' match (partners/options.py)."""
+    for word in words:
+        condition = Q()
+        for name in fields:
+            condition |= Q(**{f"{name}__icontains": word})
+        queryset = queryset.filter(condition)
+    return queryset
+
+
 def _words(text) -> list[str]:
     # PostgreSQL refuses a NUL character in text: it is no part of any name anyway.
     return str(text or "")[:MAX_SEARCH].replace("\x00", "").split()[:5]
@@ -71,8 +82,6 @@ class _RemoteOptions:
         )
 
     def _matches(self, queryset) -> list:
-        from partners.options import matching  # partners.options imports this module
-
         words = _words(self._search)
         if not words:
             return []
