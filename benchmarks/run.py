@@ -446,7 +446,14 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=5.0, help="per throughput slice")
     parser.add_argument("--throughput-rounds", type=int, default=4)
     parser.add_argument("--import-rows", type=int, default=5000)
+    parser.add_argument(
+        "--only",
+        choices=["lists", "dashboard", "pdf", "import"],
+        action="append",
+        help="measure only these (repeatable); the results file then holds only them",
+    )
     args = parser.parse_args()
+    wanted = set(args.only or ["lists", "dashboard", "pdf", "import"])
 
     call_command("migrate", verbosity=0, interactive=False)
     print("collecting static files …", file=sys.stderr)
@@ -477,33 +484,38 @@ def main() -> None:
             lambda: dashboard_throughput(user, args.throughput_rounds, args.seconds),
         ),
     ]
+    steps = [s for s, part in zip(steps, ["lists", "dashboard"], strict=True) if part in wanted]
     for name, step in steps:
         print(f"measuring: {name} …", file=sys.stderr)
         try:
             rows.extend(step())
         except Exception as error:  # noqa: BLE001 - one failed measure must not hide the rest
             rows.append(not_measured(name, error))
-    print("measuring: agreement PDF …", file=sys.stderr)
     pdf = b""
-    try:
-        pdf_rows, pdf = agreement_pdfs(args.pdf_rounds)
-        rows.extend(pdf_rows)
-    except Exception as error:  # noqa: BLE001
-        rows.append(not_measured("Agreement PDF", error))
-    print("measuring: seal and verification …", file=sys.stderr)
+    if "pdf" in wanted:
+        print("measuring: agreement PDF …", file=sys.stderr)
+        try:
+            pdf_rows, pdf = agreement_pdfs(args.pdf_rounds)
+            rows.extend(pdf_rows)
+        except Exception as error:  # noqa: BLE001
+            rows.append(not_measured("Agreement PDF", error))
     if pdf:
+        print("measuring: seal and verification …", file=sys.stderr)
         try:
             rows.extend(seal_and_verify(partnership, user, pdf, args.pdf_rounds))
         except Exception as error:  # noqa: BLE001
             rows.append(not_measured("Seal and verification", error))
-    print("measuring: import …", file=sys.stderr)
-    try:
-        rows.extend(import_rows(user, args.import_rows))
-    except Exception as error:  # noqa: BLE001
-        rows.append(not_measured("Import", error))
+    if "import" in wanted:
+        print("measuring: import …", file=sys.stderr)
+        try:
+            rows.extend(import_rows(user, args.import_rows))
+        except Exception as error:  # noqa: BLE001
+            rows.append(not_measured("Import", error))
 
     RESULTS.mkdir(parents=True, exist_ok=True)
     stem = f"{datetime.date.today().isoformat()}-{connection.vendor}"
+    if args.only:
+        stem += "-" + "-".join(sorted(wanted))
     text = markdown(meta, rows)
     (RESULTS / f"{stem}.md").write_text(text)
     (RESULTS / f"{stem}.json").write_text(

@@ -4,10 +4,11 @@ the partnership that match every word of the query, as JSON `{"results": [{"valu
 A query is cut to 100 characters and 5 words, so a hostile or huge one costs no more than a
 short one; it is matched with icontains (a parameter, never SQL text)."""
 
-from django.db.models import Q
 from django.http import JsonResponse
 
-from partners.widgets import OPTIONS_LIMIT
+from partners.widgets import OPTIONS_LIMIT, matching
+
+__all__ = ["MAX_QUERY", "MAX_WORDS", "matching", "options_response", "query_words"]
 
 MAX_QUERY = 100
 MAX_WORDS = 5
@@ -16,16 +17,6 @@ MAX_WORDS = 5
 def query_words(request) -> list[str]:
     # PostgreSQL refuses a NUL character in text: it is no part of any name anyway.
     return request.GET.get("q", "")[:MAX_QUERY].replace("\x00", "").split()[:MAX_WORDS]
-
-
-def matching(queryset, words: list[str], fields: tuple[str, ...]):
-    """Rows where every word is in one of `fields`."""
-    for word in words:
-        condition = Q()
-        for name in fields:
-            condition |= Q(**{f"{name}__icontains": word})
-        queryset = queryset.filter(condition)
-    return queryset
 
 
 def options_response(rows) -> JsonResponse:

@@ -79,3 +79,28 @@ def env_database(name: str, default: str, *, environ=None) -> dict:
     if not config.get("NAME"):
         raise ImproperlyConfigured(f"{name} names no database; got {value!r}.")
     return config
+
+
+def env_cache(name: str, default: str, *, environ=None) -> dict:
+    """A CACHES entry from a URL: `locmem://` (this process only), `file:///absolute/dir`
+    (every process of one server), `db://table` (Django's DatabaseCache: every server; run
+    `manage.py createcachetable`), `redis://host:6379/0` or `rediss://…` (every server;
+    needs the `redis` package)."""
+    value = env_str(name, default, environ=environ)
+    scheme, _, rest = value.partition("://")
+    if scheme == "locmem":
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": rest}
+    if scheme == "file" and rest.startswith("/"):
+        return {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": rest,
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+    if scheme == "db" and rest.isidentifier():
+        return {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": rest}
+    if scheme in ("redis", "rediss") and rest:
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": value}
+    raise ImproperlyConfigured(
+        f"{name} must be locmem://, file:///absolute/dir, db://table or redis://host:port/db; "
+        f"got {value!r}."
+    )

@@ -10,7 +10,7 @@ from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from sterk.env import env_bool, env_database, env_int, env_list, env_str
+from sterk.env import env_bool, env_cache, env_database, env_int, env_list, env_str
 from sterk.settings_servers import env_database_pool, env_seal_pkcs12, env_storages
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -110,6 +110,13 @@ DATABASES = {
     ),
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# The cache keeps the dashboard's computed panels per partnership (sterk/dashboard_cache.py),
+# cleared by every write. Every app process must see the same cache, or a write answered by
+# one gunicorn worker leaves another showing old figures: the default, a folder on this
+# server's disk, serves every worker of one server; several servers need a shared cache
+# (CACHE_URL=redis://host:6379/0, or db://sterk_cache after `manage.py createcachetable`).
+CACHES = {"default": env_cache("CACHE_URL", f"file://{BASE_DIR / 'var' / 'cache'}")}
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

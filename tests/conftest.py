@@ -35,6 +35,16 @@ def _private_files(settings, tmp_path_factory):
 
 
 @pytest.fixture(autouse=True)
+def _process_cache(settings):
+    # The dashboard's kept panels (sterk/dashboard_cache.py) in this process's memory: the
+    # default cache folder in var/ would be shared by xdist workers whose test databases
+    # reuse the same ids.
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"}
+    }
+
+
+@pytest.fixture(autouse=True)
 def _schemes(request):
     """Browser tests empty the database after themselves (TransactionTestCase), removing the
     schemes that migration 0002 made; put them back for every test that uses a database."""

@@ -24,6 +24,7 @@ from cofinancing.models import Budget, Contribution, CostLine, FundingLine
 from cofinancing.services.statement_voiding import contributions_changed
 from partners.models import ApprovalVia, Organisation, Partnership, StageChange
 from sterk.sorting import stored_sort_key
+from sterk import dashboard_cache
 
 
 def _write(model, items: list[Planned], fields, *, build, refs, user) -> dict:
@@ -90,6 +91,8 @@ def apply_plan(plan: Plan, *, user) -> Partnership:
         if plan.budget is None:
             Budget.objects.create(partnership=partnership, scheme=settings.scheme)
         _write_all(plan, partnership, user)
+    # Bulk writes send no signal: the dashboard's kept panels are forgotten here.
+    dashboard_cache.changed(partnership.pk)
     return partnership
 
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from partners.models import Contact, Interaction, Membership, Organisation, Partnership
 from sterk.dates import long_date
+from sterk import dashboard_cache
 
 # Further than this from today is a typing error (2062 for 2026), not a real contact moment.
 MAX_YEARS_AWAY = 10
@@ -229,6 +230,7 @@ def next_step_mark_done(*, interaction: Interaction, user) -> Interaction:
     Interaction.objects.filter(
         partnership=interaction.partnership_id, pk=interaction.pk, next_step_done_at=None
     ).update(next_step_done_at=timezone.now(), next_step_done_by=user)
+    dashboard_cache.changed(interaction.partnership_id)  # an update() sends no signal
     interaction.refresh_from_db(fields=["next_step_done_at", "next_step_done_by"])
     return interaction
 
@@ -241,5 +243,6 @@ def next_step_reopen(*, interaction: Interaction) -> Interaction:
     Interaction.objects.filter(partnership=interaction.partnership_id, pk=interaction.pk).update(
         next_step_done_at=None, next_step_done_by=None
     )
+    dashboard_cache.changed(interaction.partnership_id)  # an update() sends no signal
     interaction.refresh_from_db(fields=["next_step_done_at", "next_step_done_by"])
     return interaction

@@ -1,13 +1,25 @@
 /*
- * A <select data-remote-options="URL"> becomes a searchable field (tom-select) that asks URL
- * for matching options as the user types (partners/widgets.py renders only the selected one).
- * Without JavaScript, or when the vendored script did not load, the plain select stays.
+ * A <select data-remote-options="URL"> becomes a searchable field (tom-select). With
+ * `data-options-complete` every option is in the page already (a short list,
+ * partners/widgets.py): tom-select searches those and asks no server. Otherwise only the
+ * chosen one is: it asks URL for matching options as the user types.
+ * Without JavaScript, or when the vendored script did not load, the plain select stays (with
+ * a search box for a long list, in <noscript>).
  */
 (function () {
   "use strict";
 
   function upgrade(select) {
     if (select.tomselect || typeof window.TomSelect === "undefined") {
+      return;
+    }
+    if (select.hasAttribute("data-options-complete")) {
+      var local = new window.TomSelect(select, {
+        allowEmptyOption: true,
+        closeAfterSelect: true,
+        maxOptions: null,
+      });
+      local.input.setAttribute("aria-hidden", "true");
       return;
     }
     var url = select.getAttribute("data-remote-options");

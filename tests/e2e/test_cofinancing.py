@@ -37,7 +37,9 @@ def test_live_value_import_with_preview_and_export(
     a11y()
     page.get_by_role("link", name="Add contribution").first.click()
     a11y()
-    # The organisation is searched: the options load as one types (partners/widgets.py).
+    # The organisation is searched among the options in the page: the demo region has fewer
+    # than partners.widgets.FULL_OPTIONS, so they are all there (and work without JavaScript).
+    expect(page.locator("select[name=organisation]")).to_have_attribute("data-options-complete", "")
     choose_remote(page, "Organisation", "hendriks", r"^Lasbedrijf Hendriks & Zn\.")
     _field(page, "Year").select_option("2026")
     _field(page, "Kind").select_option("labour")
@@ -79,3 +81,43 @@ def test_live_value_import_with_preview_and_export(
     descriptions = [row[4] for row in book["Bijdragen"].iter_rows(min_row=2, values_only=True)]
     assert "Gastlessen lassen, 30 lessen van 3 uur" in descriptions
     assert "30 gastlessen van 3 uur" in descriptions  # from the imported workbook
+
+
+def test_a_long_list_loads_its_options_as_one_types(live_server, page, a11y, demo, sign_in):
+    """More organisations than partners.widgets.FULL_OPTIONS: the select holds the chosen
+    one only and asks the server for matches while typing."""
+    from django_scopes import scopes_disabled
+
+    from partners.models import Organisation, Partnership
+    from partners.widgets import FULL_OPTIONS
+
+    with scopes_disabled():
+        demo_region = Partnership.objects.get(slug="demo")
+        Organisation.objects.bulk_create(
+            Organisation(partnership=demo_region, name=f"Installatiebedrijf {n:03} B.V.")
+            for n in range(FULL_OPTIONS)
+        )
+    sign_in()
+    page.get_by_label("Taal").select_option("en")
+    page.get_by_role("button", name="Wissel").click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    a11y()
+    page.goto(live_server.url + "/p/demo/cofinancing/contributions/")
+    a11y()
+    select = page.locator("select[name=organisation]")
+    expect(select).not_to_have_attribute("data-options-complete", "")
+    expect(select.locator("option")).to_have_count(1)
+    with page.expect_response(re.compile(r"/partners/options/\?q=hendriks")):
+        choose_remote(page, "Organisation", "hendriks", r"^Lasbedrijf Hendriks & Zn\.")
+    # One click filters (a chosen name that wrapped made the field shrink on blur, and the
+    # button moved from under the pointer: static/css/sterk.css).
+    page.get_by_role("button", name="Filter", exact=True).click()
+    expect(page).to_have_url(re.compile(r"organisation=\d+"))
+    a11y()
+    # The filtered page renders the chosen organisation only, chosen.
+    expect(page.locator("select[name=organisation] option[selected]")).to_have_text(
+        re.compile(r"^Lasbedrijf Hendriks")
+    )
+    expect(page.locator("select[name=organisation] option")).to_have_count(2)
+    for text in page.locator("table tbody tr").all_inner_texts():
+        assert "Lasbedrijf Hendriks" in text
