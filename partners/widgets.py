@@ -89,12 +89,6 @@ class _RemoteOptions:
         fields = SEARCH_FIELDS.get(label, ("name",))
         return list(matching(queryset, words, fields)[:OPTIONS_LIMIT])
 
-    def get_context(self, name, value, attrs):
-        context = super().get_context(name, value, attrs)
-        # tom-select's own "No results found" is English: the page says it in its language.
-        context["widget"]["attrs"]["data-no-results"] = _("Nothing found for “%s”.")
-        return context
-
     def optgroups(self, name, value, attrs=None):
         choices = self.choices
         if not isinstance(choices, ModelChoiceIterator):
@@ -136,6 +130,8 @@ class _RemoteOptions:
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
+        # tom-select's own "No results found" is English: the page says it in its language.
+        context["widget"]["attrs"]["data-no-results"] = _("Nothing found for “%s”.")
         if self._complete:
             context["widget"]["attrs"]["data-options-complete"] = ""
         return context

@@ -22,6 +22,17 @@ pytestmark = pytest.mark.skipif(
 )
 
 
+@pytest.fixture(autouse=True)
+def _english(settings):
+    """The outcomes are compared with the English messages; the threads take the language
+    from the settings (an override is per thread)."""
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
+
+
 @pytest.mark.django_db(transaction=True)
 def test_simultaneous_decisions_of_one_body_are_numbered_one_to_n(partnership, leader):
     with scopes_disabled():

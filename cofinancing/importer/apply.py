@@ -23,8 +23,8 @@ from cofinancing.importer.result import CHANGED, CREATED, UNCHANGED
 from cofinancing.models import Budget, Contribution, CostLine, FundingLine
 from cofinancing.services.statement_voiding import contributions_changed
 from partners.models import ApprovalVia, Organisation, Partnership, StageChange
-from sterk.sorting import stored_sort_key
 from sterk import dashboard_cache
+from sterk.sorting import stored_sort_key
 
 
 def _write(model, items: list[Planned], fields, *, build, refs, user) -> dict:

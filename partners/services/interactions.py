@@ -14,8 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from partners.models import Contact, Interaction, Membership, Organisation, Partnership
-from sterk.dates import long_date
 from sterk import dashboard_cache
+from sterk.dates import long_date
 
 # Further than this from today is a typing error (2062 for 2026), not a real contact moment.
 MAX_YEARS_AWAY = 10

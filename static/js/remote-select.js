@@ -13,11 +13,19 @@
     if (select.tomselect || typeof window.TomSelect === "undefined") {
       return;
     }
+    var render = {
+      // In the page's language (partners/widgets.py), not tom-select's English.
+      no_results: function (data, escape) {
+        var text = (select.getAttribute("data-no-results") || "%s").replace("%s", data.input);
+        return '<div class="no-results">' + escape(text) + "</div>";
+      },
+    };
     if (select.hasAttribute("data-options-complete")) {
       var local = new window.TomSelect(select, {
         allowEmptyOption: true,
         closeAfterSelect: true,
         maxOptions: null,
+        render: render,
       });
       local.input.setAttribute("aria-hidden", "true");
       return;
@@ -39,13 +47,7 @@
       loadThrottle: 250,
       allowEmptyOption: true,
       closeAfterSelect: true,
-      render: {
-        // In the page's language (partners/widgets.py), not tom-select's English.
-        no_results: function (data, escape) {
-          var text = (select.getAttribute("data-no-results") || "%s").replace("%s", data.input);
-          return '<div class="no-results">' + escape(text) + "</div>";
-        },
-      },
+      render: render,
       load: function (query, callback) {
         var self = this;
         var separator = url.indexOf("?") === -1 ? "?" : "&";
