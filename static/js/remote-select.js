@@ -1,8 +1,9 @@
 /*
- * A <select data-remote-options="URL"> becomes a searchable field (tom-select). With
- * `data-options-complete` every option is in the page already (a short list,
- * partners/widgets.py): tom-select searches those and asks no server. Otherwise only the
- * chosen one is: it asks URL for matching options as the user types.
+ * A <select data-remote-options="URL"> becomes a searchable field (tom-select) that asks URL
+ * for matching options as the user types. A short list (`data-options-complete`,
+ * partners/widgets.py) has every option in the page for use without JavaScript; the search
+ * still asks the server, as for a long one (searching in the page instead made the
+ * contribution form's live preview miss keystrokes in the browser test).
  * Without JavaScript, or when the vendored script did not load, the plain select stays (with
  * a search box for a long list, in <noscript>).
  */
@@ -20,16 +21,6 @@
         return '<div class="no-results">' + escape(text) + "</div>";
       },
     };
-    if (select.hasAttribute("data-options-complete")) {
-      var local = new window.TomSelect(select, {
-        allowEmptyOption: true,
-        closeAfterSelect: true,
-        maxOptions: null,
-        render: render,
-      });
-      local.input.setAttribute("aria-hidden", "true");
-      return;
-    }
     var url = select.getAttribute("data-remote-options");
     var control = new window.TomSelect(select, {
       valueField: "value",
