@@ -130,8 +130,6 @@ class _RemoteOptions:
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
-        # tom-select's own "No results found" is English: the page says it in its language.
-        context["widget"]["attrs"]["data-no-results"] = _("Nothing found for “%s”.")
         if self._complete:
             context["widget"]["attrs"]["data-options-complete"] = ""
         return context

@@ -17,11 +17,15 @@
     var render = {
       // In the page's language (partners/widgets.py), not tom-select's English.
       no_results: function (data, escape) {
-        var text = (select.getAttribute("data-no-results") || "%s").replace("%s", data.input);
+        // The text is on <body> (templates/base.html), once for every select of the page.
+        var text = (document.body.getAttribute("data-no-results") || "%s").replace("%s", data.input);
         return '<div class="no-results">' + escape(text) + "</div>";
       },
     };
     var url = select.getAttribute("data-remote-options");
+    // Answers can arrive out of order (the options on focus after those of what was typed
+    // since): only the answer to the latest question is shown.
+    var latest = 0;
     var control = new window.TomSelect(select, {
       valueField: "value",
       labelField: "text",
@@ -34,13 +38,18 @@
       },
       sortField: [{ field: "$order" }],
       maxOptions: 20,
-      preload: "focus",
+      // A short list is in the page already: the first 20 are asked for only for a long one.
+      preload: select.hasAttribute("data-options-complete") ? false : "focus",
       loadThrottle: 250,
+      // The list refreshes at once (the server's answer is throttled above): a delayed
+      // refresh of a field already left would open its list and take the focus away.
+      refreshThrottle: 0,
       allowEmptyOption: true,
       closeAfterSelect: true,
       render: render,
       load: function (query, callback) {
         var self = this;
+        var asked = ++latest;
         var separator = url.indexOf("?") === -1 ? "?" : "&";
         fetch(url + separator + "q=" + encodeURIComponent(query), {
           credentials: "same-origin",
@@ -50,8 +59,23 @@
             return response.ok ? response.json() : { results: [] };
           })
           .then(function (data) {
-            // Only this query's matches: forget earlier ones (the chosen item stays).
-            self.clearOptions();
+            // An answer overtaken by a newer question, or one for a field the user has left
+            // (tom-select would open its list and take the focus from the field being typed
+            // in): not shown, and asked again when needed.
+            if (asked !== latest || document.activeElement !== self.control_input) {
+              delete self.loadedSearches[query];
+              self.isFocused = self.isFocused && document.activeElement === self.control_input;
+              callback();
+              return;
+            }
+            // Only this query's matches: forget earlier ones, but not the chosen item.
+            // (Not clearOptions(): it adds the chosen item again, which closes the dropdown
+            // and empties what was typed meanwhile.)
+            Object.keys(self.options).forEach(function (value) {
+              if (self.items.indexOf(value) === -1) {
+                self.removeOption(value, true);
+              }
+            });
             self.loadedSearches = {};
             callback(data.results);
           })
