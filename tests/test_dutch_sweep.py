@@ -132,4 +132,4 @@ def test_a_searchable_select_says_nothing_found_in_the_page_language(leader_clie
         page = leader_client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     # tom-select's English default is replaced by this text (static/js/remote-select.js).
     assert 'data-remote-options="' in page
-    assert re.search(r'data-no-results="[^"]*%s[^"]*"', page)
+    assert re.search(r'data-no-results="[^"]*\{query\}[^"]*"', page)

@@ -18,7 +18,10 @@
       // In the page's language (partners/widgets.py), not tom-select's English.
       no_results: function (data, escape) {
         // The text is on <body> (templates/base.html), once for every select of the page.
-        var text = (document.body.getAttribute("data-no-results") || "%s").replace("%s", data.input);
+        var text = (document.body.getAttribute("data-no-results") || "{query}").replace(
+          "{query}",
+          data.input
+        );
         return '<div class="no-results">' + escape(text) + "</div>";
       },
     };
