@@ -36,8 +36,11 @@ def fetch_row(client, total, slug="twente"):
     return client.get(url("participant-row", slug=slug), data)
 
 
-def test_a_fetched_row_has_the_next_index_and_raises_total_forms(leader_client, partnership):
+def test_a_fetched_row_has_the_next_index_and_raises_total_forms(
+    leader_client, partnership, other_partnership
+):
     OrganisationFactory(partnership=partnership, name="Lasbedrijf Oost")
+    OrganisationFactory(partnership=other_partnership, name="Lasbedrijf Zeeland")
     response = fetch_row(leader_client, "2")
     assert response.status_code == 200
     html = response.content.decode()
@@ -49,9 +52,11 @@ def test_a_fetched_row_has_the_next_index_and_raises_total_forms(leader_client, 
     total = re.search(r'<input type="hidden" name="participants-TOTAL_FORMS"[^>]*>', html).group(0)
     assert 'value="3"' in total and 'id="id_participants-TOTAL_FORMS"' in total
     assert 'hx-swap-oob="true"' in total
-    # The organisation loads on demand from this partnership's options; none rendered.
+    # A short list: this partnership's organisations are all in the row (it works without
+    # JavaScript), another partnership's are not; with JavaScript it searches the options.
     assert 'data-remote-options="/p/twente/partners/options/"' in html
-    assert "Lasbedrijf Oost" not in html
+    assert "data-options-complete" in html
+    assert "Lasbedrijf Oost" in html and "Lasbedrijf Zeeland" not in html
     assert 'id="participant-add"' not in html
 
 
